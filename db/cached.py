@@ -1,0 +1,52 @@
+"""Streamlit's cache around the queries pages use: the one caching seam, cleared on every write."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from db import queries
+from db.engine import engine_for, session_scope
+from db.events import on_write
+from db.workspaces import list_workspaces
+from metrics.series import MonthPoint
+from settings import get_settings
+
+
+def database_url() -> str:
+    return get_settings().database_url
+
+
+@st.cache_data(show_spinner=False)
+def workspaces(url: str) -> list[dict]:
+    """Workspaces as plain dicts (cacheable): id, name, currency, fiscal start, colour."""
+    with session_scope(engine_for(url)) as session:
+        return [{"id": w.id, "name": w.name, "currency": w.currency, "color": w.color,
+                 "fiscal_year_start_month": w.fiscal_year_start_month} for w in list_workspaces(session)]
+
+
+@st.cache_data(show_spinner=False)
+def monthly_data(url: str, workspace_id: int) -> dict[str, dict[dt.date, MonthPoint]]:
+    with session_scope(engine_for(url)) as session:
+        return queries.monthly_data(session, workspace_id)
+
+
+@st.cache_data(show_spinner=False)
+def months_with_data(url: str, workspace_id: int) -> list[dt.date]:
+    with session_scope(engine_for(url)) as session:
+        return queries.months_with_data(session, workspace_id)
+
+
+@st.cache_data(show_spinner=False)
+def sources_for_month(url: str, workspace_id: int, keys: tuple[str, ...],
+                      month: dt.date) -> list[queries.SourceBatch]:
+    with session_scope(engine_for(url)) as session:
+        return queries.sources_for_month(session, workspace_id, keys, month)
+
+
+def clear() -> None:
+    st.cache_data.clear()
+
+
+on_write(clear)

@@ -1,0 +1,72 @@
+"""Foundation tables. Every table below workspace carries workspace_id: clients never mix."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base
+
+
+class Workspace(Base):
+    """One client company."""
+
+    __tablename__ = "workspace"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    fiscal_year_start_month: Mapped[int] = mapped_column(Integer, default=1)
+    color: Mapped[str] = mapped_column(String(7), default="#1f4e79")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    batches: Mapped[list[ImportBatch]] = relationship(back_populates="workspace")
+
+
+class ImportBatch(Base):
+    """One arrival of data: a file, a query result or the sample generator."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    source_name: Mapped[str] = mapped_column(String(255))
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    file_digest: Mapped[str] = mapped_column(String(64), default="")
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | undone
+
+    workspace: Mapped[Workspace] = relationship(back_populates="batches")
+
+
+class Observation(Base):
+    """A metric's value for one month (and optional segment) from one source.
+
+    Rows replaced by a later import of the same source are kept with ``superseded_by`` set,
+    so undoing that import brings them back.
+    """
+
+    __tablename__ = "observation"
+    __table_args__ = (
+        Index("ix_observation_lookup", "workspace_id", "metric_key", "month"),
+        Index("ix_observation_source", "workspace_id", "source_name", "metric_key", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    metric_key: Mapped[str] = mapped_column(String(64))
+    month: Mapped[dt.date] = mapped_column(Date)
+    segment: Mapped[str] = mapped_column(String(120), default="")
+    value: Mapped[float] = mapped_column(Float)
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    source_name: Mapped[str] = mapped_column(String(255))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"), index=True)
+    superseded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="SET NULL"), index=True
+    )
