@@ -1,0 +1,56 @@
+"""The frame around every page: database start-up, the workspace picker, the current workspace."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from db import cached
+from db.engine import engine_for
+from settings import get_settings
+
+log = logging.getLogger(__name__)
+WORKSPACE_KEY = "workspace_id"
+
+
+@st.cache_resource(show_spinner="Preparing the database…")
+def _prepare(url: str, seed: bool) -> None:
+    engine = engine_for(url)
+    if seed:
+        from sample_data.seed import ensure_sample_data
+
+        ensure_sample_data(engine)
+
+
+def bootstrap_database() -> None:
+    """Migrate the database and, on a first start, seed the demo companies. Stops with a plain message on failure."""
+    settings = get_settings()
+    try:
+        _prepare(settings.database_url, settings.seed_sample_data)
+    except Exception:  # noqa: BLE001 - the user sees a short message, the log keeps the detail
+        log.exception("database start-up failed")
+        st.error("Alignboard could not open its database. Check ALIGNBOARD_DATABASE_URL and the server log.")
+        st.stop()
+
+
+def workspace_picker() -> None:
+    """Sidebar choice of client company; kept in session state so every page shows the same one."""
+    options = cached.workspaces(cached.database_url())
+    if not options:
+        return
+    ids = [w["id"] for w in options]
+    if st.session_state.get(WORKSPACE_KEY) not in ids:
+        st.session_state[WORKSPACE_KEY] = ids[0]
+    names = {w["id"]: w["name"] for w in options}
+    st.sidebar.selectbox("Client company", ids, format_func=names.__getitem__, key=WORKSPACE_KEY)
+
+
+def current_workspace() -> dict:
+    """The chosen workspace as a dict (id, name, currency, color, fiscal_year_start_month); stops if none."""
+    options = {w["id"]: w for w in cached.workspaces(cached.database_url())}
+    workspace = options.get(st.session_state.get(WORKSPACE_KEY))
+    if workspace is None:
+        st.info("No client company yet. Run `python cli.py seed` for the demo companies, or import data.")
+        st.stop()
+    return workspace

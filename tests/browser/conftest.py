@@ -1,0 +1,120 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a real `streamlit run app.py`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("ALIGNBOARD_CHROMIUM", "/usr/bin/chromium")
+
+pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if not Path(CHROMIUM).exists():
+        skip = pytest.mark.skip(reason=f"browser tests skipped: no Chromium at {CHROMIUM} (apt-get install chromium)")
+        for item in items:
+            if "tests/browser" in str(item.path):
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True,
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "viewport": {"width": 1600, "height": 1000}}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer at {url}")
+
+
+StartApp = Callable[..., str]
+
+
+@pytest.fixture(scope="module")
+def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StartApp]:
+    """Start `streamlit run app.py` on a free port with its own SQLite file; returns the base URL.
+
+    The database is seeded with the demo companies on first start, as for a new user.
+    """
+    processes: list[subprocess.Popen] = []
+
+    def start(**env: str) -> str:
+        folder = tmp_path_factory.mktemp("app")
+        port = _free_port()
+        environment = {**os.environ, "ALIGNBOARD_DATABASE_URL": f"sqlite:///{folder / 'alignboard.db'}",
+                       "ALIGNBOARD_SEED_SAMPLE_DATA": "true", **env}
+        command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                   "--server.port", str(port), "--server.address", "127.0.0.1",
+                   "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+        log = open(folder / "streamlit.log", "w")  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        processes.append(process)
+        url = f"http://127.0.0.1:{port}"
+        _wait_healthy(url, process)
+        return url
+
+    yield start
+    for process in processes:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def app_url(start_app: StartApp) -> str:
+    """One seeded app server shared by the tests of a module."""
+    return start_app()
+
+
+@pytest.fixture
+def screenshot_dir(request: pytest.FixtureRequest, output_path: str) -> Path:
+    """Where a test saves its screenshots: pytest-playwright's per-test output folder."""
+    folder = Path(output_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def wait_for_app(page) -> None:  # noqa: ANN001 - a Playwright Page
+    """Wait until Streamlit has finished running the script (no spinner, no 'running' status)."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
+        timeout=30_000,
+    )
+
+
