@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.frame import bootstrap_database, workspace_picker
+from components.presentation import presentation_frame
 
 st.set_page_config(page_title="Alignboard", page_icon=":material/join_inner:", layout="wide")
 
@@ -14,7 +15,12 @@ workspace_picker()
 PAGES = {
     "Monthly review": [
         st.Page("pages/one_view.py", title="One view of reality", icon=":material/dashboard:", default=True),
+        st.Page("pages/output_vs_outcome.py", title="Output vs outcome", icon=":material/compare_arrows:"),
+        st.Page("pages/review.py", title="Review meeting", icon=":material/groups:"),
+        st.Page("pages/board_pack.py", title="Board pack", icon=":material/slideshow:"),
     ],
 }
 
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+presentation_frame(page.title)
+page.run()

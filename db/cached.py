@@ -50,3 +50,39 @@ def clear() -> None:
 
 
 on_write(clear)
+
+
+@st.cache_data(show_spinner=False)
+def driver_overrides(url: str, workspace_id: int) -> dict[str, tuple[str, ...]]:
+    """The workspace's own lines of the output -> outcome driver map."""
+    from db import indicators
+
+    with session_scope(engine_for(url)) as session:
+        return indicators.driver_overrides(session, workspace_id)
+
+
+@st.cache_data(show_spinner=False)
+def adopted_indicators(url: str, workspace_id: int) -> list:
+    """The workspace's adopted leading indicators (db.indicators.AdoptedIndicator)."""
+    from db import indicators
+
+    with session_scope(engine_for(url)) as session:
+        return indicators.adopted_indicators(session, workspace_id)
+
+
+@st.cache_data(show_spinner=False)
+def review_state(url: str, workspace_id: int, month: dt.date):  # noqa: ANN201 - db.review.ReviewState
+    """Whether the month's review is open or closed, its frozen snapshot and its close/reopen history."""
+    from db import review
+
+    with session_scope(engine_for(url)) as session:
+        return review.review_state(session, workspace_id, month)
+
+
+@st.cache_data(show_spinner=False)
+def live_review(url: str, workspace_id: int, month: dt.date, today: dt.date):  # noqa: ANN201 - ReviewSnapshot
+    """What the month's review shows from today's data: scorecard, One View, vanity traps, actions, notes."""
+    from db import review
+
+    with session_scope(engine_for(url)) as session:
+        return review.live_snapshot(session, workspace_id, month, today)

@@ -7,7 +7,8 @@ import hashlib
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, ScalarSelect, func, insert, select, update
+from sqlalchemy.orm import aliased
 
 from db.engine import session_scope
 from db.events import notify_write
@@ -93,6 +94,16 @@ def _observation_rows(batch: ImportBatch, rollup: pd.DataFrame) -> list[dict]:
     return records
 
 
+def _successor(batch_id: int) -> ScalarSelect:
+    """For a row the undone batch had replaced: the batch that replaced the undone batch's own value
+    for that metric-month (NULL when none did), so a later import keeps replacing it."""
+    later = aliased(Observation)
+    return (select(func.max(later.superseded_by))
+            .where(later.batch_id == batch_id, later.metric_key == Observation.metric_key,
+                   later.month == Observation.month)
+            .scalar_subquery())
+
+
 def undo_batch(engine: Engine, workspace_id: int, batch_id: int) -> None:
     """Remove a batch's values and bring back the values it had replaced."""
     with session_scope(engine) as session:
@@ -101,7 +112,8 @@ def undo_batch(engine: Engine, workspace_id: int, batch_id: int) -> None:
         if batch is None or batch.status != "active":
             raise ValueError(f"import {batch_id} is not an active import of this workspace")
         session.execute(update(Observation).where(Observation.superseded_by == batch_id)
-                        .values(superseded_by=None))
+                        .values(superseded_by=_successor(batch_id))
+                        .execution_options(synchronize_session=False))
         session.execute(Observation.__table__.delete().where(Observation.batch_id == batch_id))
         batch.status = "undone"
     notify_write()

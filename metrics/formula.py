@@ -26,12 +26,21 @@ class FormulaError(ValueError):
 
 @lru_cache(maxsize=512)
 def _parse(formula: str) -> ast.expr:
-    tree = ast.parse(formula, mode="eval").body
+    try:
+        tree = ast.parse(formula, mode="eval").body
+    except SyntaxError as error:
+        raise FormulaError(f"{formula!r} is not a formula: {error.msg}") from None
     for node in ast.walk(tree):
         allowed = (ast.BinOp, ast.Name, ast.Constant, ast.Load, ast.UnaryOp, ast.USub, *_OPERATORS)
         if not isinstance(node, allowed):
             raise FormulaError(f"{formula!r}: {type(node).__name__} is not allowed")
+        if isinstance(node, ast.Constant) and not _is_number(node.value):
+            raise FormulaError(f"{formula!r}: only numbers may appear as constants")
     return tree
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 @lru_cache(maxsize=512)

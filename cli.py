@@ -1,0 +1,107 @@
+"""Alignboard from the command line: `python cli.py <command>`.
+
+Each command is one entry in COMMANDS: name -> (help, add_arguments, handler). A handler receives the
+parsed arguments and returns the exit code; raise CommandError for a plain message and exit code 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from settings import get_settings
+
+log = logging.getLogger("alignboard.cli")
+
+
+class CommandError(Exception):
+    """A problem the person at the terminal can act on; shown as a plain message."""
+
+
+AddArguments = Callable[[argparse.ArgumentParser], None]
+Handler = Callable[[argparse.Namespace], int]
+
+
+def no_arguments(_parser: argparse.ArgumentParser) -> None:
+    """For commands that take no options."""
+
+
+def open_database() -> Engine:
+    """The configured database, migrated; a plain message if it cannot be opened."""
+    from db.engine import engine_for
+
+    url = get_settings().database_url
+    try:
+        return engine_for(url)
+    except Exception as error:
+        where = make_url(url).render_as_string(hide_password=True) if "://" in url else url
+        raise CommandError(f"could not open the database at {where}: {_first_line(error)}") from error
+
+
+def seed(_args: argparse.Namespace) -> int:
+    from sample_data.seed import ensure_sample_data
+
+    created = ensure_sample_data(open_database())
+    for name in created:
+        print(f"Created demo company: {name}")
+    if not created:
+        print("The demo companies are already there; nothing to do.")
+    return 0
+
+
+def workspaces(_args: argparse.Namespace) -> int:
+    from db.engine import session_scope
+    from db.workspaces import list_workspaces
+
+    with session_scope(open_database()) as session:
+        for workspace in list_workspaces(session):
+            print(workspace.name)
+    return 0
+
+
+COMMANDS: dict[str, tuple[str, AddArguments, Handler]] = {
+    "seed": ("Create the demo companies with three years of sample figures (skips those present).",
+             no_arguments, seed),
+    "workspaces": ("List the client companies, one per line.", no_arguments, workspaces),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python cli.py", description="Alignboard command line.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+    for name, (help_text, add_arguments, handler) in COMMANDS.items():
+        command = commands.add_parser(name, help=help_text, description=help_text)
+        add_arguments(command)
+        command.set_defaults(handler=handler)
+    return parser
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; errors end as a one-line message on stderr and a non-zero exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except CommandError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - never a traceback at the terminal; the log keeps the detail
+        log.debug("command failed", exc_info=True)
+        print(f"Error: {_first_line(error)}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

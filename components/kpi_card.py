@@ -1,0 +1,101 @@
+"""One KPI card: the month's value with its unit, two coloured changes, a sparkline and its workings."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
+
+import streamlit as st
+
+from components.rag_badge import rag_badge_html
+from components.sparkline import sparkline
+from components.text import plain
+from metrics.catalog import STANDARD_CATALOG
+from metrics.formatting import format_change, format_value
+from metrics.one_view import VISIBLE_CHANGE, CardFigures
+from metrics.periods import month_label, previous_month, same_month_last_year
+from metrics.series import Change
+from metrics.status import Rag
+
+if TYPE_CHECKING:
+    from db.queries import SourceBatch
+
+ChangeColor = Literal["green", "red", "gray"]
+
+
+def change_color(good: bool | None) -> ChangeColor:
+    """Green when the metric moved its good way (a fall in CAC is green), red when not, grey otherwise."""
+    return "gray" if good is None else ("green" if good else "red")
+
+
+def kpi_card(figures: CardFigures, currency: str, *, sources: Sequence[SourceBatch] = (),
+             target_text: str | None = None, status: Rag | None = None) -> None:
+    """Render one card inside a bordered container; agreed KPIs also show their target and status."""
+    with st.container(border=True):
+        if target_text or status is not None:
+            _agreement_line(target_text, status)
+        _metric(figures, currency)
+        sparkline(figures.sparkline_months, figures.sparkline, figures.unit, currency)
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            _year_line(figures)
+            with st.popover("How is this computed?", type="tertiary", icon=":material/functions:"):
+                _workings(figures, sources)
+
+
+def _agreement_line(target_text: str | None, status: Rag | None) -> None:
+    parts = [rag_badge_html(status)] if status is not None else []
+    if target_text:
+        parts.append(f'<span style="font-size:0.85rem;opacity:0.8">Target: {html.escape(target_text)}</span>')
+    st.markdown("&nbsp;".join(parts), unsafe_allow_html=True)
+
+
+def _metric(figures: CardFigures, currency: str) -> None:
+    moved = figures.vs_previous_month
+    st.metric(
+        figures.label,
+        format_value(figures.value, figures.unit, currency),
+        delta=format_change(moved),
+        delta_color=change_color(figures.previous_month_good),
+        delta_arrow="auto" if moved is not None and abs(moved.value) >= VISIBLE_CHANGE else "off",
+        delta_description=f"vs {month_label(previous_month(figures.month))}",
+        help=figures.description,
+    )
+
+
+def colored_change(change: Change | None, good: bool | None) -> str:
+    """A change as coloured markdown, e.g. ':red[+12.0%]'."""
+    return f":{change_color(good)}[{plain(format_change(change))}]"
+
+
+def _year_line(figures: CardFigures) -> None:
+    year_ago = month_label(same_month_last_year(figures.month))
+    st.caption(f"vs {year_ago}: {colored_change(figures.vs_last_year, figures.last_year_good)}")
+
+
+def _workings(figures: CardFigures, sources: Sequence[SourceBatch]) -> None:
+    st.markdown(f"**{plain(figures.formula_text)}**")
+    st.caption(plain(figures.description))
+    mine = [s for s in sources if s.metric_key in figures.inputs]
+    if not mine:
+        st.caption(f"No imported figures behind {month_label(figures.month)}.")
+        return
+    st.markdown(f"Sources behind {month_label(figures.month)}:")
+    st.markdown("\n".join(f"- {line}" for line in source_lines(mine)))
+
+
+def source_lines(sources: Sequence[SourceBatch]) -> list[str]:
+    """One line per import batch, naming the metrics it supplied."""
+    batches: dict[int, tuple[SourceBatch, list[str]]] = {}
+    for source in sources:
+        metric = STANDARD_CATALOG.get(source.metric_key)
+        batches.setdefault(source.batch_id, (source, []))[1].append(metric.label if metric else source.metric_key)
+    return [_source_line(batch, labels) for batch, labels in batches.values()]
+
+
+def _source_line(batch: SourceBatch, labels: list[str]) -> str:
+    file = f" ({plain(batch.file_name)})" if batch.file_name else ""
+    who = f" by {plain(batch.created_by)}" if batch.created_by else ""
+    when = batch.created_at.strftime("%d %b %Y") if batch.created_at else ""
+    return (f"{plain(batch.source_name)}{file}: {plain(', '.join(labels))} — import \\#{batch.batch_id}, "
+            f"{when}{who}")

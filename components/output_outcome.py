@@ -1,0 +1,200 @@
+"""Output vs outcome: the contrast tables, vanity traps, journey momentum, and the validator's charts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from components.charts import FONT
+from components.text import plain
+from metrics.catalog import Catalog, MetricClass
+from metrics.contrast import WINDOWS, ContrastRow, growth_text
+from metrics.drivers import DriverMap
+from metrics.funnel import TRAILING_MONTHS, StageConversion
+from metrics.periods import Month, month_label
+from metrics.predictive import Analysis, Pair, VerdictKind
+from metrics.vanity import VanityTrap
+
+GOOD, BAD, QUIET, DEEP = "#2e7d32", "#c62828", "#9aa5b1", "#1f4e79"
+CLASS_TITLES = {MetricClass.OUTPUT: "Outputs (activity)", MetricClass.OUTCOME: "Outcomes (results)"}
+LINK_TITLES = {MetricClass.OUTPUT: "Meant to drive", MetricClass.OUTCOME: "Driven by"}
+LAYOUT = {"font": {"family": FONT, "color": "#1c2430"}, "paper_bgcolor": "rgba(0,0,0,0)",
+          "plot_bgcolor": "rgba(0,0,0,0)", "margin": {"l": 10, "r": 10, "t": 30, "b": 10}}
+
+CEO_EXPLANATION = """
+**What "predicts" means.** Over the months tested, when this metric changed, the outcome tended to change
+the same way that many months later — more often than chance explains, even after allowing for having tried
+several delays. It is an early-warning signal worth watching and setting targets on.
+
+**What it does not mean.** It is a pattern over time, not proof of cause. Both may be moved by something
+else — a season, a price change, one large customer — so test the belief (for example with a campaign
+pause in one region) before moving budget on it. "No reliable relationship" means these months cannot show a
+link, not that there is none; more months may change the answer. Patterns also fade, which is why adopted
+indicators are re-tested every month.
+"""
+
+
+def _colour(row: ContrastRow, window: int) -> str:
+    good = row.good(window)
+    return "" if good is None else f"color: {GOOD if good else BAD}"
+
+
+def contrast_table(rows: Sequence[ContrastRow], metric_class: MetricClass, catalog: Catalog) -> None:
+    """One side of the contrast; growth green when it moved the metric's good way, red when not."""
+    columns = [f"Last {w} months" for w in WINDOWS]
+    frame = pd.DataFrame([{"Metric": r.metric.label, "Class": r.metric.metric_class.value,
+                           **{c: growth_text(r.growth[w]) for c, w in zip(columns, WINDOWS, strict=True)},
+                           LINK_TITLES[metric_class]: ", ".join(catalog[k].label for k in r.linked)}
+                          for r in rows])
+    styles = pd.DataFrame([{"Metric": "", "Class": "", LINK_TITLES[metric_class]: "",
+                            **{c: _colour(r, w) for c, w in zip(columns, WINDOWS, strict=True)}} for r in rows])
+    st.markdown(f"**{CLASS_TITLES[metric_class]}**")
+    if frame.empty:
+        st.caption("None in the driver map.")
+        return
+    st.dataframe(frame.style.apply(lambda _: styles[frame.columns], axis=None), hide_index=True)
+
+
+def driver_map_editor(catalog: Catalog, drivers: DriverMap) -> dict[str, list[str]] | None:
+    """An editable table (one line per output); returns the whole new map when saved, else None."""
+    labels = {m.key: m.label for m in catalog.of_class(MetricClass.OUTCOME)}
+    keys = {label: key for key, label in labels.items()}
+    outputs = catalog.of_class(MetricClass.OUTPUT)
+    frame = pd.DataFrame({"Output": [m.label for m in outputs],
+                          "Drives": [[labels[k] for k in drivers.get(m.key, ())] for m in outputs]})
+    with st.form("driver_map"):
+        edited = st.data_editor(frame, hide_index=True, disabled=["Output"], key="driver_map_editor",
+                                column_config={"Drives": st.column_config.MultiselectColumn(
+                                    "Drives (outcomes)", options=list(labels.values()))})
+        if not st.form_submit_button("Save driver map"):
+            return None
+    return {m.key: [keys[label] for label in (drives or []) if label in keys]
+            for m, drives in zip(outputs, edited["Drives"], strict=True)}
+
+
+def _change(value: float) -> str:
+    return f"{value * 100:+.1f}%"
+
+
+def vanity_list(traps: Sequence[VanityTrap], catalog: Catalog) -> None:
+    """The ranked traps: the two numbers first, then the reading."""
+    lines = [f"{i}. **{plain(catalog[t.output].label)} {_change(t.output_growth)} · "
+             f"{plain(catalog[t.outcome].label)} {_change(t.outcome_growth)}** — {plain(t.reading)}"
+             for i, t in enumerate(traps, start=1)]
+    st.markdown("\n".join(lines))
+
+
+def weakest_stage_alert(weakest: StageConversion | None, catalog: Catalog, month: Month) -> None:
+    """Where buyers lose momentum: a warning for a fall of a tenth or more, a note for a small dip."""
+    if weakest is None:
+        st.success(f"No stage converted worse than its own {TRAILING_MONTHS}-month average this month.")
+        return
+    show = st.warning if (weakest.change or 0) <= -0.10 else st.info
+    show(plain(f"Buyers lose the most momentum between {catalog[weakest.from_key].label} and "
+               f"{catalog[weakest.to_key].label}: {percent(weakest.latest)} converted in {month_label(month)} "
+               f"against {percent(weakest.trailing_average)} over the previous {TRAILING_MONTHS} months "
+               f"({_change(weakest.change or 0)})."))
+
+
+def journey_table(steps: Sequence[StageConversion], catalog: Catalog, weakest: StageConversion | None) -> None:
+    """Each step's conversion by month, its latest, its trailing average and the change; weakest step marked."""
+    def name(step: StageConversion) -> str:
+        mark = "⚠ " if step is weakest else ""
+        return f"{mark}{catalog[step.from_key].label} → {catalog[step.to_key].label}"
+
+    months = list(steps[0].by_month) if steps else []
+    rows = [{"Stage": name(s), **{month_label(m): percent(s.by_month[m]) for m in months},
+             "Trailing average": percent(s.trailing_average),
+             "Change": "no value" if s.change is None else _change(s.change)} for s in steps]
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+
+def percent(value: float | None) -> str:
+    return "no value" if value is None else f"{value * 100:.1f}%"
+
+
+def journey_chart(steps: Sequence[StageConversion], catalog: Catalog, weakest: StageConversion | None) -> None:
+    """Small multiples: one panel per step, the weakest in red; gaps stay gaps."""
+    titles = [f"{catalog[s.from_key].label} → {catalog[s.to_key].label}" for s in steps]
+    figure = make_subplots(rows=1, cols=max(len(steps), 1), subplot_titles=titles)
+    for i, step in enumerate(steps, start=1):
+        values = [None if v is None else v * 100 for v in step.by_month.values()]
+        figure.add_trace(go.Scatter(x=[month_label(m) for m in step.by_month], y=values, mode="lines+markers",
+                                    line={"color": BAD if step is weakest else DEEP}, showlegend=False,
+                                    hovertemplate="%{x}: %{y:.1f}%<extra></extra>"), row=1, col=i)
+        figure.update_yaxes(ticksuffix="%", gridcolor="#e3e7ec", row=1, col=i)
+        figure.update_xaxes(type="category", showticklabels=False, row=1, col=i)
+    figure.update_layout(height=230, **LAYOUT)
+    st.plotly_chart(figure, theme=None, config={"displayModeBar": False})
+
+
+def verdict_box(analysis: Analysis) -> None:
+    """The plain verdict, coloured by what it lets you do."""
+    show = {VerdictKind.PREDICTS: st.success, VerdictKind.MOVES_TOGETHER: st.info,
+            VerdictKind.NO_RELATIONSHIP: st.warning}.get(analysis.verdict, st.error)
+    show(plain(analysis.message))
+
+
+def lag_chart(analysis: Analysis) -> None:
+    """Pearson's r at each lag with its 95% interval; reliable lags (after correction) in deep blue."""
+    tested = [r for r in analysis.lags if r.tested]
+    figure = go.Figure(go.Bar(
+        x=[r.lag for r in tested], y=[r.pearson for r in tested],
+        marker_color=[DEEP if r.reliable() else QUIET for r in tested],
+        error_y={"type": "data", "symmetric": False, "array": [r.ci_high - r.pearson for r in tested],
+                 "arrayminus": [r.pearson - r.ci_low for r in tested], "color": "#5c6773"},
+        customdata=[[r.n, r.p_adjusted] for r in tested],
+        hovertemplate="Lag %{x} months: r = %{y:.2f}<br>%{customdata[0]} points, corrected p = "
+                      "%{customdata[1]:.3g}<extra></extra>"))
+    figure.add_hline(y=0, line={"color": QUIET, "width": 1})
+    figure.update_layout(height=300, title={"text": "Correlation of monthly changes, by months ahead", "x": 0},
+                         xaxis={"title": {"text": "Months ahead (lag)"}, "dtick": 1},
+                         yaxis={"title": {"text": "Pearson r"}, "range": [-1, 1], "gridcolor": "#e3e7ec"}, **LAYOUT)
+    st.plotly_chart(figure, theme=None, config={"displayModeBar": False})
+
+
+def scatter_chart(pairs: Sequence[Pair], labels: tuple[str, str], lag: int) -> None:
+    """Each point: the predictor's change in a month against the outcome's change ``lag`` months later."""
+    figure = go.Figure(go.Scatter(
+        x=[p[1] for p in pairs], y=[p[2] for p in pairs], mode="markers", marker={"color": DEEP, "size": 8},
+        text=[month_label(p[0]) for p in pairs],
+        hovertemplate="%{text}: %{x:,.3g} → %{y:,.3g}<extra></extra>"))
+    figure.update_layout(height=300, title={"text": f"Changes, {lag} months apart", "x": 0},
+                         xaxis={"title": {"text": f"Change in {labels[0]}"}, "gridcolor": "#e3e7ec"},
+                         yaxis={"title": {"text": f"Change in {labels[1]} {lag} months later"},
+                                "gridcolor": "#e3e7ec"}, **LAYOUT)
+    st.plotly_chart(figure, theme=None, config={"displayModeBar": False})
+
+
+def lag_table(analysis: Analysis) -> None:
+    """Every lag's numbers, including the ones that could not be tested and why."""
+    def number(value: float | None, digits: str = ".2f") -> str:
+        return "—" if value is None else format(value, digits)
+
+    rows = [{"Months ahead": r.lag, "Points": r.n, "Pearson r": number(r.pearson),
+             "95% interval": "—" if r.ci_low is None else f"{r.ci_low:.2f} to {r.ci_high:.2f}",
+             "p": number(r.p_value, ".3g"), f"p ({analysis.correction})": number(r.p_adjusted, ".3g"),
+             "Spearman ρ": number(r.spearman), f"Spearman p ({analysis.correction})": number(r.spearman_p_adjusted,
+                                                                                            ".3g"),
+             "Reliable": "yes" if r.reliable() else ("no" if r.tested else r.note)} for r in analysis.lags]
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+
+def _months_list(months: Sequence) -> str:
+    return ", ".join(month_label(m) for m in months)
+
+
+def sample_note(analysis: Analysis, labels: tuple[str, str]) -> None:
+    """How many points were used and which months were missing: gaps are reported, never filled."""
+    sample = analysis.sample
+    span = f"{month_label(sample[0])} to {month_label(sample[-1])}" if sample else "no months"
+    text = (f"Sample: {span} ({len(sample)} months). Points used at the verdict's lag: {analysis.points_used} "
+            f"month-to-month changes. Correction for testing several lags: {analysis.correction}.")
+    for label, missing in zip(labels, (analysis.missing_predictor, analysis.missing_outcome), strict=True):
+        if missing:
+            text += f" {label} is missing {len(missing)} month(s): {_months_list(missing)} (left out, not filled)."
+    st.caption(plain(text))

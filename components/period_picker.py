@@ -1,0 +1,40 @@
+"""The month under review, chosen once and shared by every page of the session."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from metrics.periods import Month, month_label
+
+MONTH_KEY = "review_month"  # shared by all pages; survives page switches, unlike widget keys
+_WIDGET_KEY = "_review_month_picker"
+
+
+def chosen_month(months: list[Month]) -> Month:
+    """The session's month if it is a month at all, else the newest month with data."""
+    chosen = st.session_state.get(MONTH_KEY)
+    if isinstance(chosen, dt.date) and not isinstance(chosen, dt.datetime):
+        return chosen.replace(day=1)
+    return max(months, default=dt.date.today().replace(day=1))
+
+
+def _keep_choice() -> None:
+    st.session_state[MONTH_KEY] = st.session_state[_WIDGET_KEY]
+
+
+def month_picker(months: list[Month], label: str = "Month") -> Month:
+    """A selectbox of the months with data, newest first; returns the chosen month.
+
+    A month kept from another client that this one lacks stays selectable, marked "no data",
+    so the page can say so instead of silently showing a different month.
+    """
+    chosen = chosen_month(months)
+    options = sorted({*months, chosen}, reverse=True)
+    with_data = set(months)
+    st.session_state[MONTH_KEY] = chosen
+    st.session_state[_WIDGET_KEY] = chosen
+    st.selectbox(label, options, key=_WIDGET_KEY, on_change=_keep_choice,
+                 format_func=lambda m: month_label(m) if m in with_data else f"{month_label(m)} (no data)")
+    return chosen

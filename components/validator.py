@@ -1,0 +1,111 @@
+"""The five-step validator's inputs (steps 1-3), its adopt control (step 5) and the adopted-indicator cards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from components.text import plain
+from metrics.catalog import Catalog, MetricClass
+from metrics.drivers import DriverMap, drivers_of
+from metrics.periods import Month, month_label, months_between
+from metrics.predictive import DEFAULT_LAGS, Analysis, Retest, RetestStatus, VerdictKind
+from metrics.series import MonthlyData
+
+if TYPE_CHECKING:
+    from db.indicators import AdoptedIndicator
+
+DEFAULT_OUTCOME = "pipeline_created"
+
+
+@dataclass(frozen=True)
+class ValidatorChoice:
+    """What steps 1 to 3 chose: the outcome, the candidate predictor, the sample months and the lags."""
+
+    outcome: str
+    predictor: str
+    sample: list[Month]
+    lags: tuple[int, ...]
+
+
+def _with_data(catalog: Catalog, data: MonthlyData) -> list[str]:
+    return [m.key for m in catalog if all(k in data for k in m.inputs if k != "months")]
+
+
+def _step(number: int, title: str) -> None:
+    st.markdown(f"**Step {number} · {title}**")
+
+
+def validator_inputs(catalog: Catalog, data: MonthlyData, months: Sequence[Month],
+                     drivers: DriverMap) -> ValidatorChoice:
+    """Steps 1-3 as numbered boxes, in the order of the five-step method."""
+    available = _with_data(catalog, data)
+    outcomes = [k for k in available if catalog[k].metric_class == MetricClass.OUTCOME]
+    with st.container(border=True):
+        _step(1, "Pick the business outcome you want to move")
+        outcome = st.selectbox("Business outcome", outcomes, format_func=lambda k: catalog[k].label,
+                               index=outcomes.index(DEFAULT_OUTCOME) if DEFAULT_OUTCOME in outcomes else 0)
+    meant = [k for k in drivers_of(drivers, outcome) if k in available]
+    candidates = meant + [k for k in available if k not in meant and k != outcome]
+    with st.container(border=True):
+        _step(2, "Pick a candidate predictor (any metric)")
+        predictor = st.selectbox("Candidate predictor", candidates, format_func=lambda k: catalog[k].label
+                                 + (" (meant to drive it)" if k in meant else ""))
+    with st.container(border=True):
+        _step(3, "Choose the sample and the lags to test")
+        span = months_between(min(months), max(months))
+        first, last = st.select_slider("Sample months", span, value=(span[0], span[-1]), format_func=month_label)
+        most = st.slider("Test leads of 0 up to … months", 1, 12, max(DEFAULT_LAGS))
+        st.caption("Months only: Alignboard keeps monthly figures, so a weekly sample is not offered. "
+                   "At least 12 month-to-month changes are needed at a lag for it to be tested.")
+    return ValidatorChoice(outcome, predictor, months_between(first, last), tuple(range(most + 1)))
+
+
+def adopt_control(analysis: Analysis, labels: tuple[str, str]) -> str | None:
+    """Step 5: who adopts it, and the button. Returns the adopter's name when clicked with a name given."""
+    with st.container(border=True):
+        st.markdown("**Step 5 · Implement, iterate and monitor**")
+        if analysis.verdict != VerdictKind.PREDICTS or analysis.best is None:
+            st.caption("Only a metric that predicts the outcome ahead of time can be adopted as a leading "
+                       "indicator. Try another predictor, a longer sample or more lags.")
+            return None
+        st.caption(plain(f"Adopting records {labels[0]} as a leading indicator of {labels[1]} "
+                         f"({analysis.best.lag} months ahead) with today's evidence. Each later month the "
+                         "relationship is re-tested on the newest figures."))
+        name = st.text_input("Adopted by", placeholder="Your name")
+        if not st.button("Adopt as leading indicator", type="primary"):
+            return None
+        if not name.strip():
+            st.error("Type your name in 'Adopted by' so the record says who agreed it.")
+            return None
+        return name.strip()
+
+
+STATUS_BADGES = {RetestStatus.STILL_PREDICTS: ("Still predicts", "green"),
+                 RetestStatus.STOPPED: ("Stopped predicting", "red"),
+                 RetestStatus.NOT_YET: ("Awaiting next month", "gray")}
+
+
+def indicator_card(indicator: AdoptedIndicator, check: Retest, catalog: Catalog) -> bool:
+    """One adopted indicator: what, how strong when adopted, by whom, and whether it still holds.
+
+    Returns True when the user asks to stop tracking it.
+    """
+    evidence = indicator.evidence
+    with st.container(border=True):
+        title, badge = st.columns([4, 1])
+        title.markdown(plain(f"{catalog[indicator.predictor_key].label} → {catalog[indicator.outcome_key].label}, "
+                             f"{indicator.lag_months} months ahead"))
+        label, colour = STATUS_BADGES[check.status]
+        with badge:
+            st.badge(label, color=colour)
+        st.markdown(plain(check.message))
+        st.caption(plain(
+            f"Evidence when adopted: r = {evidence['r']:.2f}, 95% CI {evidence['ci_low']:.2f} to "
+            f"{evidence['ci_high']:.2f}, {evidence['correction']}-corrected p = {evidence['p_adjusted']:.3g}, "
+            f"{evidence['n']} points, sample {evidence['sample_start'][:7]} to {evidence['sample_end'][:7]}. "
+            f"Adopted by {indicator.adopted_by} on {indicator.adopted_at:%d %b %Y}."))
+        return st.button("Stop tracking", key=f"drop_indicator_{indicator.id}")

@@ -1,0 +1,295 @@
+"""What each column means: the mapping a user confirms (and saves as a preset), and the app's suggestions."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from importers.cells import DateOrder
+from importers.grain import Grain, WeekAnchor
+from metrics.catalog import Aggregation, Band, Catalog, Direction, Mandate, Metric, MetricClass, Unit
+
+
+class Layout(StrEnum):
+    WIDE = "wide"  # a date column and one column per metric
+    LONG = "long"  # date, metric name, value (and segment)
+    AD_PLATFORM = "ad_platform"  # date, platform, campaign, impressions, clicks, spend…
+    CRM = "crm"  # one row per opportunity: created, closed, stage, amount, lead source
+
+
+LAYOUT_TITLES = {
+    Layout.WIDE: "Wide: a date column and one column per metric",
+    Layout.LONG: "Long: date, metric, value",
+    Layout.AD_PLATFORM: "Ad platform rows: date, campaign, impressions, clicks, spend",
+    Layout.CRM: "CRM opportunities: created, closed, stage, amount, lead source",
+}
+
+
+class Role(StrEnum):
+    IGNORE = "ignore"
+    DATE = "date"
+    METRIC = "metric"
+    SEGMENT = "segment"  # kept: values are stored per segment (channel, platform)
+    DETAIL = "detail"  # identifies a row, then added up (campaign, ad group)
+    METRIC_NAME = "metric_name"
+    VALUE = "value"
+    UNIT = "unit"
+    WEIGHT = "weight"
+    CREATED_DATE = "created_date"
+    CLOSE_DATE = "close_date"
+    STAGE = "stage"
+    AMOUNT = "amount"
+    LEAD_SOURCE = "lead_source"
+    DEAL_ID = "deal_id"
+
+
+ROLE_TITLES = {
+    Role.IGNORE: "Ignore", Role.DATE: "Date", Role.METRIC: "Metric", Role.SEGMENT: "Segment (kept apart)",
+    Role.DETAIL: "Breakdown (added up)", Role.METRIC_NAME: "Metric name", Role.VALUE: "Value", Role.UNIT: "Unit",
+    Role.WEIGHT: "Weight (responses)", Role.CREATED_DATE: "Created date", Role.CLOSE_DATE: "Close date",
+    Role.STAGE: "Stage", Role.AMOUNT: "Amount", Role.LEAD_SOURCE: "Lead source", Role.DEAL_ID: "Opportunity ID",
+}
+
+LAYOUT_ROLES = {
+    Layout.WIDE: (Role.DATE, Role.METRIC, Role.SEGMENT, Role.DETAIL, Role.IGNORE),
+    Layout.AD_PLATFORM: (Role.DATE, Role.METRIC, Role.SEGMENT, Role.DETAIL, Role.IGNORE),
+    Layout.LONG: (Role.DATE, Role.METRIC_NAME, Role.VALUE, Role.SEGMENT, Role.UNIT, Role.WEIGHT, Role.DETAIL,
+                  Role.IGNORE),
+    Layout.CRM: (Role.CREATED_DATE, Role.CLOSE_DATE, Role.STAGE, Role.AMOUNT, Role.LEAD_SOURCE, Role.DEAL_ID,
+                 Role.SEGMENT, Role.IGNORE),
+}
+
+CRM_METRICS = ("opportunities", "pipeline_created", "deals_won", "deals_lost", "new_bookings",
+               "marketing_sourced_revenue")
+IGNORE_METRIC = "(ignore)"
+
+
+class ColumnChoice(BaseModel):
+    role: Role = Role.IGNORE
+    metric: str | None = None  # the metric key, for Role.METRIC
+
+
+class NewMetric(BaseModel):
+    """A workspace's own metric, defined while mapping a column nothing in the catalog fits."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
+    label: str = Field(min_length=1, max_length=80)
+    unit: Unit = Unit.COUNT
+    metric_class: MetricClass = MetricClass.OUTPUT
+    mandate: Mandate = Mandate.GROWTH
+    direction: Direction = Direction.UP
+    aggregation: Aggregation = Aggregation.SUM
+    description: str = ""
+
+    def to_metric(self) -> Metric:
+        band = Band.PNL if self.metric_class == MetricClass.OUTCOME else Band.CAMPAIGNS
+        description = self.description.strip() or f"{self.label}: a metric this workspace imports itself."
+        return Metric(key=self.key, label=self.label, description=description.ljust(10), unit=self.unit,
+                      metric_class=self.metric_class, mandate=self.mandate, direction=self.direction, band=band,
+                      aggregation=self.aggregation if self.aggregation != Aggregation.WEIGHTED_AVERAGE
+                      else Aggregation.SUM, custom=True, non_negative=True)
+
+
+class ImportMapping(BaseModel):
+    """Everything needed to turn a table into long rows; saved as a named preset and reused next month."""
+
+    layout: Layout = Layout.WIDE
+    columns: dict[str, ColumnChoice] = Field(default_factory=dict)
+    new_metrics: list[NewMetric] = Field(default_factory=list)
+    grain: Grain | None = None  # None: detect from the dates
+    week_anchor: WeekAnchor = WeekAnchor.START
+    date_order: DateOrder = DateOrder.AUTO
+    decimal: str = Field(default="auto", pattern=r"^(auto|\.|,)$")
+    metric_names: dict[str, str] = Field(default_factory=dict)  # long layout: name in the file -> metric key
+    won_stages: list[str] = Field(default_factory=list)
+    lost_stages: list[str] = Field(default_factory=list)
+    marketing_sources: list[str] = Field(default_factory=list)
+    crm_metrics: list[str] = Field(default_factory=lambda: list(CRM_METRICS))
+    source_name: str = Field(default="", max_length=255)
+
+    def with_role(self, role: Role) -> list[str]:
+        """Columns given ``role``, in file order."""
+        return [c for c, choice in self.columns.items() if choice.role == role]
+
+    def first(self, role: Role) -> str | None:
+        found = self.with_role(role)
+        return found[0] if found else None
+
+    def metric_columns(self) -> dict[str, str]:
+        """Column -> metric key for the columns mapped to a metric."""
+        return {c: ch.metric for c, ch in self.columns.items() if ch.role == Role.METRIC and ch.metric}
+
+    def catalog(self, base: Catalog) -> Catalog:
+        """``base`` plus the new metrics this mapping defines and ``base`` does not have yet."""
+        extra = [m.to_metric() for m in self.new_metrics if m.key not in base]
+        return base.with_custom(extra) if extra else base
+
+
+# --- Suggestions ---------------------------------------------------------------------------------
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "revenue": ("revenue", "sales", "net revenue", "total revenue", "net sales", "turnover", "umsatz",
+                "recognised revenue", "recognized revenue"),
+    "new_bookings": ("bookings", "new bookings", "acv", "new acv", "closed won amount", "won amount"),
+    "gross_profit": ("gross profit", "gp"),
+    "mrr_start": ("mrr start", "starting mrr", "opening mrr", "beginning mrr", "mrr at start"),
+    "expansion_revenue": ("expansion", "expansion mrr", "expansion revenue", "upsell"),
+    "contraction_revenue": ("contraction", "contraction mrr", "downgrades"),
+    "churned_revenue": ("churned mrr", "churn mrr", "churned revenue", "lost mrr"),
+    "customers": ("customers", "active customers", "paying customers", "customer count", "accounts"),
+    "new_customers": ("new customers", "customers won", "new logos", "new accounts"),
+    "customers_lost": ("customers lost", "churned customers", "lost customers", "cancellations", "churned logos"),
+    "marketing_spend": ("cost", "spend", "ad spend", "amount spent", "media spend", "marketing spend", "costs",
+                        "total cost", "kosten", "budget spent"),
+    "sales_spend": ("sales spend", "sales cost", "sales costs"),
+    "impressions": ("impressions", "impr", "imps", "impressions total", "views impressions"),
+    "clicks": ("clicks", "link clicks", "clicks all", "all clicks", "klicks"),
+    "sessions": ("sessions", "visits", "website sessions", "site visits"),
+    "content_published": ("content published", "posts published", "articles published", "posts", "articles"),
+    "engagements": ("engagements", "engagement", "post engagement", "interactions", "total engagements"),
+    "mqls": ("mqls", "mql", "marketing qualified leads", "leads"),
+    "sqls": ("sqls", "sql", "sales qualified leads"),
+    "opportunities": ("opportunities", "opps", "new opportunities", "deals created"),
+    "pipeline_created": ("pipeline", "pipeline created", "new pipeline", "pipeline value"),
+    "deals_won": ("deals won", "won deals", "closed won", "wins"),
+    "deals_lost": ("deals lost", "lost deals", "closed lost", "losses"),
+    "marketing_sourced_revenue": ("marketing sourced revenue", "marketing sourced bookings", "sourced revenue"),
+    "nps_responses": ("nps responses", "survey responses", "responses"),
+    "nps": ("nps", "net promoter score"),
+    "confidence_responses": ("confidence responses",),
+    "decision_confidence": ("decision confidence", "confidence score", "confidence"),
+    "awareness_sample": ("awareness sample", "sample size", "respondents"),
+    "aided_awareness": ("aided awareness", "brand awareness", "awareness"),
+    "share_of_voice": ("share of voice", "sov"),
+}
+
+SUGGESTED_NEW_METRICS: dict[str, NewMetric] = {
+    "conversions": NewMetric(key="conversions", label="Conversions", unit=Unit.COUNT,
+                             description="Conversions reported by the ad platforms."),
+    "conversion_value": NewMetric(key="conversion_value", label="Conversion value", unit=Unit.CURRENCY,
+                                  description="Value of conversions as reported by the ad platforms."),
+}
+NEW_METRIC_SYNONYMS = {
+    "conversions": ("conversions", "conv", "all conv", "results", "purchases", "conversions all"),
+    "conversion_value": ("conversion value", "conv value", "all conv value", "purchase value", "purchases value",
+                         "total conversion value", "results value"),
+}
+
+DATE_WORDS = ("date", "day", "week", "month", "period", "time", "datum", "fecha", "reporting starts", "tag")
+SEGMENT_WORDS = ("platform", "channel", "network", "source", "medium", "region", "country", "market", "segment",
+                 "product", "team", "publisher")
+DETAIL_WORDS = ("campaign", "ad group", "adgroup", "ad set", "adset", "ad name", "ad", "account", "keyword",
+                "creative", "placement", "device")
+CRM_WORDS = {
+    Role.DEAL_ID: ("opportunity id", "deal id", "record id", "id", "opportunity id 18", "deal number"),
+    Role.CREATED_DATE: ("created date", "create date", "created", "created on", "opened date", "date created"),
+    Role.CLOSE_DATE: ("close date", "closed date", "closed", "close", "won date", "date closed"),
+    Role.STAGE: ("stage", "deal stage", "opportunity stage", "status", "sales stage"),
+    Role.AMOUNT: ("amount", "deal amount", "deal value", "value", "opportunity amount", "acv", "arr", "total value"),
+    Role.LEAD_SOURCE: ("lead source", "source", "original source", "opportunity source", "deal source",
+                       "lead origin", "channel"),
+}
+LONG_WORDS = {
+    Role.METRIC_NAME: ("metric", "kpi", "measure", "indicator", "metric name", "kennzahl"),
+    Role.VALUE: ("value", "amount", "actual", "wert"),
+    Role.UNIT: ("unit", "units", "currency", "einheit"),
+    Role.WEIGHT: ("weight", "sample", "n"),
+}
+WON = re.compile(r"\bwon\b|closed.?won|signed|booked|gewonnen", re.IGNORECASE)
+LOST = re.compile(r"\blost\b|closed.?lost|disqualified|\bdead\b|verloren", re.IGNORECASE)
+MARKETING = re.compile(r"web|inbound|marketing|campaign|paid|organic|seo|sem\b|ppc|content|event|webinar|\bads?\b|"
+                       r"social|e-?mail|newsletter|trade ?show|download|form|search|display|linkedin|facebook|google",
+                       re.IGNORECASE)
+NOT_MARKETING = re.compile(r"outbound|sales|partner|referral|\bsdr\b|\bbdr\b|cold|existing", re.IGNORECASE)
+UNIT_IN_HEADER = re.compile(r"[\(\[]\s*([^\)\]]*)\s*[\)\]]|\bin\s+([A-Z]{3})\b")
+
+
+def header_unit(header: str) -> str | None:
+    """The unit a header announces: "Cost (USD)" -> "USD", "CTR (%)" -> "%", "Spend €" -> "EUR"."""
+    for match in UNIT_IN_HEADER.finditer(header):
+        text = (match.group(1) or match.group(2) or "").strip()
+        if text in ("%", "percent", "pct"):
+            return "%"
+        if re.fullmatch(r"[A-Z]{3}", text.upper()) and text.upper() not in ("ALL", "AVG", "SUM", "YTD", "MTD"):
+            return text.upper()
+        if text in ("$", "€", "£", "¥"):
+            return {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}[text]
+    if "%" in header:
+        return "%"
+    for symbol, code in (("€", "EUR"), ("£", "GBP"), ("$", "USD")):
+        if symbol in header:
+            return code
+    return None
+
+
+def normalize(header: str) -> str:
+    """Lower-case words without units or punctuation: "Cost (USD)" -> "cost", "Impr." -> "impr"."""
+    text = UNIT_IN_HEADER.sub(" ", str(header))
+    text = text.replace("&", " and ").replace("%", " ").lower()
+    text = re.sub(r"[^\w]+", " ", text).replace("_", " ")
+    return " ".join(text.split())
+
+
+def phrase_score(header: str, phrases: tuple[str, ...]) -> float:
+    """1 for an exact phrase, less for a header that contains every word of a phrase, 0 otherwise."""
+    words = header.split()
+    best = 0.0
+    for phrase in phrases:
+        if header == phrase:
+            return 1.0
+        needed = phrase.split()
+        if all(w in words for w in needed) and len(words) <= len(needed) + 2:
+            best = max(best, 0.5 + 0.4 * len(needed) / len(words))
+    return best
+
+
+def unit_fits(unit: str | None, metric: Metric) -> bool:
+    if unit is None:
+        return True
+    if unit == "%":
+        return metric.unit == Unit.PERCENT
+    return metric.unit == Unit.CURRENCY
+
+
+def suggest_metric(header: str, catalog: Catalog, unit: str | None = None) -> tuple[str | None, float]:
+    """The base metric a header most likely holds, with a score from 0 to 1."""
+    name = normalize(header)
+    best: tuple[str | None, float] = (None, 0.0)
+    for metric in catalog:
+        if metric.derived or not unit_fits(unit, metric):
+            continue
+        phrases = (normalize(metric.label), metric.key.replace("_", " "), *SYNONYMS.get(metric.key, ()))
+        score = phrase_score(name, phrases)
+        if score > best[1]:
+            best = (metric.key, score)
+    return best if best[1] >= 0.5 else (None, 0.0)
+
+
+def suggest_new_metric(header: str) -> NewMetric | None:
+    name = normalize(header)
+    scored = [(phrase_score(name, phrases), key) for key, phrases in NEW_METRIC_SYNONYMS.items()]
+    score, key = max(scored)
+    return SUGGESTED_NEW_METRICS[key] if score >= 0.5 else None
+
+
+def role_score(header: str, phrases: tuple[str, ...]) -> float:
+    return phrase_score(normalize(header), phrases)
+
+
+def words_match(header: str, words: tuple[str, ...]) -> bool:
+    name = f" {normalize(header)} "
+    return any(f" {w} " in name for w in words)
+
+
+def suggest_source_name(file_name: str, layout: Layout) -> str:
+    """A stable source name from a file name: dates, months and "export" words removed."""
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", file_name)
+    stem = re.sub(r"\d{4}[-_.]?\d{1,2}([-_.]?\d{1,2})?|\d{1,2}[-_.]\d{1,2}[-_.]\d{2,4}|\b\d+\b", " ", stem)
+    months = r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|" \
+             r"nov(ember)?|dec(ember)?|q[1-4]|export|report|data|final|copy"
+    stem = re.sub(rf"\b({months})\b", " ", stem.replace("_", " ").replace("-", " "), flags=re.IGNORECASE)
+    stem = " ".join(stem.split())
+    default = {Layout.CRM: "CRM", Layout.AD_PLATFORM: "Ad platform", Layout.LONG: "Spreadsheet"}
+    return stem[:255] if stem else default.get(layout, "Spreadsheet")

@@ -1,0 +1,51 @@
+"""Collecting every problem of a file at once, each with its row (line in the file), column and reason."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from metrics.validation import MAX_PROBLEMS, Problem
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def show(value: object, limit: int = 40) -> str:
+    """A cell value quoted for a message, shortened and without control characters."""
+    text = CONTROL.sub(" ", str(value)).strip()
+    return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
+
+
+class ProblemLog:
+    """Problems of one table; ``rejected`` marks the rows that have at least one."""
+
+    def __init__(self, file_name: str, rows: np.ndarray) -> None:
+        self.file = file_name
+        self.rows = rows
+        self.rejected = np.zeros(len(rows), dtype=bool)
+        self.problems: list[Problem] = []
+
+    def cells(self, mask: np.ndarray, column: str, reason: str, values: Sequence | np.ndarray | None = None) -> None:
+        """One problem per marked row; ``{value}`` in ``reason`` becomes the cell's value."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        self.rejected |= mask
+        positions = np.flatnonzero(mask)
+        for position in positions[:MAX_PROBLEMS]:
+            text = reason.format(value=show(values[position])) if values is not None else reason
+            self.problems.append(Problem(file=self.file, row=int(self.rows[position]), column=column, reason=text))
+        if len(positions) > MAX_PROBLEMS:
+            self.problems.append(Problem(file=self.file, column=column, reason=(
+                f"{len(positions) - MAX_PROBLEMS:,} more rows with the same problem")))
+
+    def column(self, column: str | None, reason: str) -> None:
+        """A problem with a whole column (or the mapping), not with one row."""
+        self.problems.append(Problem(file=self.file, column=column, reason=reason))
+
+    @property
+    def fatal(self) -> bool:
+        """A problem that stops the table being read at all (no row attached)."""
+        return any(p.row is None for p in self.problems)

@@ -1,0 +1,72 @@
+"""Board pack: the month's review as a 16:9 PowerPoint (and PDF), from the closed snapshot or live as DRAFT."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from components.client_banner import client_banner
+from components.frame import current_workspace
+from components.period_picker import month_picker
+from components.presentation import share_safe_on
+from components.text import plain
+from db import cached
+from metrics.periods import month_label
+from metrics.review import share_safe
+from reports.board_pack import build_board_pack, deck_file_name, slide_titles
+from reports.pdf import PdfUnavailable, pdf_available, pptx_to_pdf
+from reports.workbook import review_workbook
+
+PDF_KEY = "board_pack_pdf"
+
+workspace = current_workspace()
+ws, url = workspace["id"], cached.database_url()
+client_banner(workspace["name"], workspace["color"], "Board pack")
+months = cached.months_with_data(url, ws)
+if not months:
+    st.info(f"No figures for {workspace['name']} yet. Import data to build a board pack.")
+    st.stop()
+
+month = month_picker(months, "Month")
+state = cached.review_state(url, ws, month)
+draft = not state.closed
+snapshot = state.snapshot or cached.live_review(url, ws, month, dt.date.today())
+st.title(f"Board pack · {month_label(month)}")
+if draft:
+    st.warning(f"{month_label(month)} is not closed, so the deck is built from live figures and every slide is "
+               "marked DRAFT. Close the month on the review page for the final pack.", icon=":material/draft:")
+else:
+    st.success(f"Built from the closed review (closed by {state.closed_by} on {state.closed_at:%d %b %Y}): "
+               "the figures are exactly those reviewed.", icon=":material/lock:")
+
+safe = st.toggle("Share-safe deck (hide absolute currency figures)", value=share_safe_on())
+if safe:
+    snapshot = share_safe(snapshot)
+deck = build_board_pack(snapshot, draft=draft)
+titles = slide_titles(deck)
+
+left, right, sheet = st.columns(3)
+left.download_button("Download PowerPoint", deck, file_name=deck_file_name(snapshot, draft), type="primary",
+                     mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                     icon=":material/slideshow:", width="stretch")
+identity = (ws, month, draft, safe, snapshot.taken_at)
+if not pdf_available():
+    right.info("PDF needs LibreOffice (Debian package libreoffice-impress). The PowerPoint file works without it.")
+elif st.session_state.get(PDF_KEY, (None,))[0] == identity:
+    right.download_button("Download PDF", st.session_state[PDF_KEY][1], mime="application/pdf",
+                          file_name=deck_file_name(snapshot, draft, "pdf"), icon=":material/picture_as_pdf:",
+                          width="stretch")
+elif right.button("Prepare the PDF", icon=":material/picture_as_pdf:", width="stretch"):
+    try:
+        with st.spinner("Converting with LibreOffice…"):
+            st.session_state[PDF_KEY] = (identity, pptx_to_pdf(deck))
+        st.rerun()
+    except PdfUnavailable as error:
+        right.error(str(error))
+sheet.download_button("Download the figures (Excel)", review_workbook(snapshot), icon=":material/table:",
+                      file_name=deck_file_name(snapshot, draft, "xlsx"), width="stretch",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+st.subheader(f"{len(titles)} slides", divider="gray")
+st.markdown("\n".join(f"{number}. {plain(title)}" for number, title in enumerate(titles, start=1)))

@@ -1,0 +1,54 @@
+"""One view of reality: the P&L, the campaigns and how people feel, for one month, side by side."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.charts import index_chart
+from components.client_banner import client_banner
+from components.frame import current_workspace
+from components.kpi_card import kpi_card
+from components.period_picker import month_picker
+from components.text import plain
+from db import cached
+from metrics.catalog import BAND_TITLES, STANDARD_CATALOG
+from metrics.one_view import band_figures, card_keys, index_lines
+from metrics.periods import month_label
+from metrics.summary import month_summary
+
+workspace = current_workspace()
+client_banner(workspace["name"], workspace["color"], "One view of reality")
+url = cached.database_url()
+months = cached.months_with_data(url, workspace["id"])
+if not months:
+    st.info(f"No figures for {workspace['name']} yet. Import data to see the one view.")
+    st.stop()
+
+picker_column, summary_column = st.columns([1, 4], vertical_alignment="top")
+with picker_column:
+    month = month_picker(months)
+data = cached.monthly_data(url, workspace["id"])
+with summary_column, st.container(border=True):
+    st.markdown("**The month in brief**")
+    st.markdown(plain(" ".join(month_summary(data, month, workspace["currency"]))))
+if month not in months:
+    st.info(f"No data for {month_label(month)}. Choose a month with figures in the picker.")
+    st.stop()
+
+source_keys = tuple(sorted(STANDARD_CATALOG.needed_base_keys(card_keys())))
+sources = cached.sources_for_month(url, workspace["id"], source_keys, month)
+bands = band_figures(STANDARD_CATALOG, data, month)
+for column, (band, cards) in zip(st.columns(3), bands.items(), strict=True):
+    with column:
+        st.subheader(BAND_TITLES[band], divider="gray")
+        for figures in cards:
+            kpi_card(figures, workspace["currency"], sources=sources)
+
+st.subheader("Outputs vs outcomes", divider="gray")
+st.caption("The 12 months to the chosen month, each line indexed to 100 at its first month with data. "
+           "Dashed lines are activity (outputs); solid lines are business results (outcomes).")
+lines = index_lines(data, month)
+if lines:
+    index_chart(lines)
+else:
+    st.caption("None of these metrics has data in the 12 months to this month.")

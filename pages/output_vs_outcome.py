@@ -1,0 +1,124 @@
+"""Output vs outcome: activity beside results, vanity traps, journey momentum, and the five-step validator."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import output_outcome as view
+from components.client_banner import client_banner
+from components.frame import current_workspace
+from components.period_picker import month_picker
+from components.text import plain
+from components.validator import adopt_control, indicator_card, validator_inputs
+from db import cached
+from db.engine import engine_for, session_scope
+from db.indicators import DriverMapRejected, IndicatorIn, adopt_indicator, drop_indicator, save_driver_map
+from metrics.catalog import STANDARD_CATALOG, MetricClass
+from metrics.contrast import contrast
+from metrics.drivers import effective_drivers
+from metrics.funnel import journey, weakest_stage
+from metrics.periods import month_label, trailing
+from metrics.predictive import analyse, evidence_of, lagged_pairs, retest_adopted
+from metrics.series import monthly_values
+from metrics.vanity import VanityThresholds, in_sentence, vanity_traps
+
+catalog = STANDARD_CATALOG
+workspace = current_workspace()
+client_banner(workspace["name"], workspace["color"], "Output vs outcome")
+url, workspace_id = cached.database_url(), workspace["id"]
+months = cached.months_with_data(url, workspace_id)
+if not months:
+    st.info(f"No figures for {workspace['name']} yet. Import data to compare outputs with outcomes.")
+    st.stop()
+with st.columns([1, 4])[0]:
+    month = month_picker(months)
+if month not in months:
+    st.info(f"No data for {month_label(month)}. Choose a month with figures in the picker.")
+    st.stop()
+data = cached.monthly_data(url, workspace_id)
+drivers = effective_drivers(catalog, cached.driver_overrides(url, workspace_id))
+limits = VanityThresholds(output_min=st.session_state.get("vanity_output_min", 10.0) / 100,
+                          outcome_max=st.session_state.get("vanity_outcome_max", 0.0) / 100,
+                          months=st.session_state.get("vanity_months", 3))
+traps = vanity_traps(catalog, drivers, data, month, limits)
+if traps:
+    st.warning(f"**Vanity traps: {len(traps)}.** {plain(traps[0].reading)}")
+
+contrast_tab, vanity_tab, journey_tab, validator_tab, adopted_tab = st.tabs(
+    ["Contrast", "Vanity traps", "Journey momentum", "The five-step validator", "Adopted indicators"])
+
+with contrast_tab:
+    st.caption(f"Growth over the last 3, 6 and 12 months to {month_label(month)}, each against the months just "
+               "before. Green: moved the good way (a falling CAC is good); red: the wrong way.")
+    sides = contrast(catalog, drivers, data, month)
+    for column, metric_class in zip(st.columns(2), (MetricClass.OUTPUT, MetricClass.OUTCOME), strict=True):
+        with column:
+            view.contrast_table(sides[metric_class], metric_class, catalog)
+    with st.expander("Which outputs are meant to drive which outcomes (editable for this client)"):
+        if (new_map := view.driver_map_editor(catalog, drivers)) is not None:
+            try:
+                with session_scope(engine_for(url)) as session:
+                    save_driver_map(session, workspace_id, new_map)
+                st.rerun()
+            except DriverMapRejected as rejected:
+                st.error("Not saved: " + plain("; ".join(rejected.problems)))
+
+with vanity_tab:
+    left, middle, right = st.columns(3)
+    left.number_input("Output improved by at least (%)", 0.0, 500.0, 10.0, 1.0, key="vanity_output_min")
+    middle.number_input("While its outcome moved by at most (%)", -100.0, 100.0, 0.0, 1.0, key="vanity_outcome_max")
+    right.selectbox("Over the trailing", (3, 6, 12), format_func=lambda n: f"{n} months", key="vanity_months")
+    if traps:
+        st.markdown("Outputs that improved while an outcome they are meant to drive fell or stalled, widest gap "
+                    f"first ({limits.months} months to {month_label(month)}, against the {limits.months} before):")
+        view.vanity_list(traps, catalog)
+    else:
+        st.success("No vanity traps: no output improved while the outcomes it is meant to drive fell or stalled.")
+
+with journey_tab:
+    steps = journey(data, trailing(month, 12))
+    weakest = weakest_stage(steps)
+    view.weakest_stage_alert(weakest, catalog, month)
+    view.journey_chart(steps, catalog, weakest)
+    view.journey_table(steps, catalog, weakest)
+
+with validator_tab:
+    choice = validator_inputs(catalog, data, months, drivers)
+    labels = (catalog[choice.predictor].label, in_sentence(catalog[choice.outcome].label))
+    predictor, outcome = (monthly_values(catalog, k, data, months) for k in (choice.predictor, choice.outcome))
+    analysis = analyse(predictor, outcome, choice.sample, choice.lags, labels)
+    with st.container(border=True):
+        st.markdown("**Step 4 · Analyse the data**")
+        view.verdict_box(analysis)
+        view.sample_note(analysis, labels)
+        if any(r.tested for r in analysis.lags):
+            lag = analysis.best.lag if analysis.best else 0
+            chart_left, chart_right = st.columns(2)
+            with chart_left:
+                view.lag_chart(analysis)
+            with chart_right:
+                view.scatter_chart(lagged_pairs(predictor, outcome, choice.sample, lag), labels, lag)
+            view.lag_table(analysis)
+        with st.expander("What the verdict means, and what it does not"):
+            st.markdown(view.CEO_EXPLANATION)
+    if (adopter := adopt_control(analysis, labels)) is not None and analysis.best is not None:
+        with session_scope(engine_for(url)) as session:
+            adopt_indicator(session, workspace_id, IndicatorIn(
+                outcome_key=choice.outcome, predictor_key=choice.predictor, lag_months=analysis.best.lag,
+                adopted_by=adopter, evidence=evidence_of(analysis)))
+        st.success(plain(f"Adopted {labels[0]} as a leading indicator of {labels[1]}. "
+                         "It is listed under Adopted indicators."))
+
+with adopted_tab:
+    st.caption("Each adopted indicator is re-tested at its adopted lag for every month after its sample, on a "
+               "window as long as the original sample. One lag is tested, so no correction is needed there.")
+    indicators = cached.adopted_indicators(url, workspace_id)
+    if not indicators:
+        st.info("No leading indicators adopted yet. Find one with the five-step validator.")
+    for indicator in indicators:
+        series = [monthly_values(catalog, k, data, months) for k in (indicator.predictor_key, indicator.outcome_key)]
+        check = retest_adopted(*series, indicator.lag_months, indicator.evidence, months[-1])
+        if indicator_card(indicator, check, catalog):
+            with session_scope(engine_for(url)) as session:
+                drop_indicator(session, workspace_id, indicator.id)
+            st.rerun()

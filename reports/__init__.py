@@ -1,0 +1,1 @@
+"""Exports: the board pack (PowerPoint and PDF) and the spreadsheet downloads."""

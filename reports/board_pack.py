@@ -1,0 +1,207 @@
+"""The board pack: a 16:9 PowerPoint of a month's review, built from its snapshot.
+
+Built from a closed review it shows exactly what was frozen; built from the live month every slide
+says DRAFT. Charts are native PowerPoint charts with their data inside, so they can be restyled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+
+from pptx import Presentation
+from pptx.enum.text import PP_ALIGN
+from pptx.slide import Slide
+
+from metrics.catalog import BAND_TITLES, MANDATE_TITLES, Mandate, Unit
+from metrics.formatting import currency_symbol
+from metrics.periods import month_label
+from metrics.review import KpiSnapshot, ReviewSnapshot, percent, shown
+from metrics.status import RAG_COLORS, RAG_LABELS, Rag
+from reports.pptx_parts import (
+    DRAFT_NAME,
+    MUTED,
+    Box,
+    chip,
+    line_chart,
+    new_deck,
+    table,
+    text,
+    titled_slide,
+)
+
+ACTIONS_PER_SLIDE = 10
+TARGET_COLOR = "#7a8594"
+DRAFT_RED = "#c62828"
+
+
+def build_board_pack(snapshot: ReviewSnapshot, draft: bool) -> bytes:
+    """The deck as .pptx bytes: title, One View, the two scorecards, one slide per KPI,
+    output vs outcome, open actions."""
+    deck = new_deck()
+    title_slide(deck, snapshot, draft)
+    one_view_slide(deck, snapshot)
+    for mandate in Mandate:
+        scorecard_slide(deck, snapshot, mandate)
+    for kpi in snapshot.kpis:
+        kpi_slide(deck, snapshot, kpi)
+    vanity_slide(deck, snapshot)
+    actions_slides(deck, snapshot)
+    for number, slide in enumerate(deck.slides, start=1):
+        footer(slide, snapshot, draft, number)
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
+def deck_file_name(snapshot: ReviewSnapshot, draft: bool, extension: str = "pptx") -> str:
+    name = "".join(c if c.isalnum() else "-" for c in snapshot.workspace_name).strip("-").lower()
+    return f"{name}-board-pack-{snapshot.month:%Y-%m}{'-DRAFT' if draft else ''}.{extension}"
+
+
+def footer(slide: Slide, snapshot: ReviewSnapshot, draft: bool, number: int) -> None:
+    """Client, month and provenance on every slide; a red DRAFT mark when built from live figures."""
+    if draft:
+        provenance = "Live figures, not a closed review"
+    else:
+        provenance = f"Closed review · {snapshot.closed_by}" + (
+            f" · {snapshot.taken_at:%d %b %Y}" if snapshot.taken_at else "")
+    safe = " · share-safe: currency amounts hidden" if snapshot.share_safe else ""
+    text(slide, Box(0.5, 7.0, 11.5, 0.35), [f"{snapshot.workspace_name} · {month_label(snapshot.month)} · "
+                                            f"{provenance}{safe}"], size=10, color=MUTED)
+    text(slide, Box(12.2, 7.0, 0.7, 0.35), [str(number)], size=10, color=MUTED, align=PP_ALIGN.RIGHT)
+    if draft:
+        chip(slide, Box(11.3, 0.25, 1.6, 0.5), "DRAFT", DRAFT_RED, name=DRAFT_NAME)
+
+
+def title_slide(deck: Presentation, snapshot: ReviewSnapshot, draft: bool) -> None:
+    slide = titled_slide(deck, snapshot.workspace_name, snapshot.color)
+    text(slide, Box(0.5, 2.3, 12.3, 1.0), [f"Monthly review · {month_label(snapshot.month)}"], size=40, bold=True)
+    agreed = snapshot.agreement or "No scorecard agreed yet"
+    status = "DRAFT from live figures" if draft else f"Closed by {snapshot.closed_by}"
+    text(slide, Box(0.5, 3.5, 12.3, 1.2), [agreed, status], size=20, color=MUTED)
+
+
+def one_view_slide(deck: Presentation, snapshot: ReviewSnapshot) -> None:
+    slide = titled_slide(deck, f"One view of {month_label(snapshot.month)}", snapshot.color)
+    text(slide, Box(0.5, 1.5, 5.3, 5.3), snapshot.summary or ["No summary for this month."], size=15)
+    rows: list[list[str]] = []
+    for band, title in BAND_TITLES.items():
+        cards = [c for c in snapshot.cards if c.band == band and (c.value is not None or _masked(snapshot, c.unit))]
+        rows += [[title if i == 0 else "", c.label, shown(snapshot, c.value, c.unit), c.change_month, c.change_year]
+                 for i, c in enumerate(cards)]
+    if rows:
+        header = ["", "Metric", "Value", "vs last month", "vs last year"]
+        table(slide, Box(6.1, 1.3, 6.8, 0.2 * (len(rows) + 1)), header, rows, size=9,
+              widths=(1.3, 2.2, 1.1, 1.1, 1.1), header_color=snapshot.color)
+
+
+def _masked(snapshot: ReviewSnapshot, unit: Unit) -> bool:
+    return snapshot.share_safe and unit == Unit.CURRENCY
+
+
+def scorecard_slide(deck: Presentation, snapshot: ReviewSnapshot, mandate: Mandate) -> None:
+    """One mandate's KPIs: brand and growth are never blended into one score."""
+    slide = titled_slide(deck, f"Scorecard · {MANDATE_TITLES[mandate]}", snapshot.color)
+    kpis = snapshot.mandate_kpis(mandate)
+    if not kpis:
+        text(slide, Box(0.5, 1.6, 12.3, 1.0), ["No agreed KPI on this mandate."], size=18, color=MUTED)
+        return
+    rows = [[k.label, k.owner, shown(snapshot, k.actual, k.unit), shown(snapshot, k.target, k.unit),
+             shown(snapshot, k.variance, k.unit), percent(k.variance_pct, signed=True), percent(k.pct_of_target),
+             RAG_LABELS[k.rag], str(k.streak), _votes(k)] for k in kpis]
+    fills = {(i, 7): RAG_COLORS[k.rag] for i, k in enumerate(kpis)}
+    header = ["KPI", "Owner", "Actual", "Target", "Variance", "Variance %", "% of target", "Status", "Streak",
+              "Confidence CEO / CMO"]
+    table(slide, Box(0.5, 1.4, 12.3, 0.45 * (len(rows) + 1)), header, rows, fills=fills, size=12,
+          widths=(2.0, 1.6, 1.0, 1.0, 1.1, 1.15, 1.05, 1.1, 0.8, 1.5), header_color=snapshot.color)
+
+
+def _votes(kpi: KpiSnapshot) -> str:
+    votes = f"{kpi.ceo_confidence or '-'} / {kpi.cmo_confidence or '-'}"
+    return votes + (" (disagree)" if kpi.disagree else "")
+
+
+def chart_format(snapshot: ReviewSnapshot, kpi: KpiSnapshot) -> str:
+    """Excel number format of the chart's values, matching the KPI's unit."""
+    if kpi.trend_as_pct_of_target or kpi.unit == Unit.PERCENT:
+        return "0%" if kpi.trend_as_pct_of_target else "0.0%"
+    if kpi.unit == Unit.CURRENCY:
+        symbol = currency_symbol(snapshot.currency).strip().replace('"', "")
+        return f'"{symbol}"#,##0'
+    return "#,##0" if kpi.unit == Unit.COUNT else "0.0"
+
+
+def kpi_slide(deck: Presentation, snapshot: ReviewSnapshot, kpi: KpiSnapshot) -> None:
+    slide = titled_slide(deck, f"{kpi.label} · {MANDATE_TITLES[kpi.mandate]}", snapshot.color)
+    categories = [f"{p.month:%b %y}" for p in kpi.trend]
+    suffix = " (% of target)" if kpi.trend_as_pct_of_target else ""
+    line_chart(slide, Box(0.5, 1.3, 8.2, 5.5), categories,
+               {f"Actual{suffix}": [p.actual for p in kpi.trend], f"Target{suffix}": [p.target for p in kpi.trend]},
+               chart_format(snapshot, kpi), colors=(snapshot.color, TARGET_COLOR))
+    chip(slide, Box(9.0, 1.4, 1.9, 0.5), RAG_LABELS[kpi.rag], RAG_COLORS[kpi.rag], name="RAG status")
+    facts = [f"Actual: {shown(snapshot, kpi.actual, kpi.unit)}", f"Target: {shown(snapshot, kpi.target, kpi.unit)}",
+             f"Variance: {shown(snapshot, kpi.variance, kpi.unit)} ({percent(kpi.variance_pct, signed=True)})",
+             f"% of target: {percent(kpi.pct_of_target)} · {kpi.streak} month(s) at this status",
+             f"Owner: {kpi.owner or '-'}", f"Confidence CEO / CMO: {_votes(kpi)}"]
+    if kpi.reconciliation is not None:
+        r = kpi.reconciliation
+        facts.append(f"{r.source} vs {r.other_source}: {percent(r.variance_pct, signed=True)}"
+                     + (" (flagged)" if r.flagged else ""))
+    text(slide, Box(9.0, 2.05, 3.9, 2.6), facts, size=13)
+    text(slide, Box(9.0, 4.7, 3.9, 0.35), ["What we are doing to improve it"], size=13, bold=True)
+    text(slide, Box(9.0, 5.05, 3.9, 1.8), [kpi.commentary or "No commentary this month."], size=12)
+
+
+def vanity_slide(deck: Presentation, snapshot: ReviewSnapshot) -> None:
+    slide = titled_slide(deck, "Output vs outcome", snapshot.color)
+    traps = snapshot.vanity_traps
+    if not traps:
+        text(slide, Box(0.5, 1.6, 12.3, 1.0), ["No vanity traps: no output grew while the outcome it should drive "
+                                               "fell or stalled over the last quarter."], size=18)
+        return
+    text(slide, Box(0.5, 1.2, 12.3, 0.5), ["Vanity traps: outputs that grew while their outcomes did not"],
+         size=16, bold=True)
+    rows = [[t.output_label, percent(t.output_growth, signed=True), t.outcome_label,
+             percent(t.outcome_growth, signed=True), t.reading] for t in traps[:8]]
+    table(slide, Box(0.5, 1.8, 12.3, 0.6 * (len(rows) + 1)), ["Output", "Change", "Outcome", "Change", "Reading"],
+          rows, size=11, widths=(1.8, 1.0, 1.8, 1.0, 6.7), header_color=snapshot.color)
+
+
+def _chunks(items: Sequence, size: int) -> list[Sequence]:
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def actions_slides(deck: Presentation, snapshot: ReviewSnapshot) -> None:
+    """Open actions (overdue first), several slides if needed; the month's decisions beside the first."""
+    still_open = [v for v in snapshot.actions if v.open_in_month]
+    pages = _chunks(still_open, ACTIONS_PER_SLIDE)
+    for index, page in enumerate(pages):
+        title = "Open actions" + (f" ({index + 1}/{len(pages)})" if len(pages) > 1 else "")
+        slide = titled_slide(deck, title, snapshot.color)
+        if not page:
+            text(slide, Box(0.5, 1.6, 8.5, 1.0), ["No open actions."], size=18, color=MUTED)
+        else:
+            rows = [[v.action.title, v.action.owner or "-", f"{v.action.due:%d %b %Y}" if v.action.due else "-",
+                     _flags(v.carried_over, v.overdue, v.action.created_month)] for v in page]
+            fills = {(i, 3): RAG_COLORS[Rag.RED] for i, v in enumerate(page) if v.overdue}
+            table(slide, Box(0.5, 1.3, 8.5, 0.45 * (len(rows) + 1)), ["Action", "Owner", "Due", "Status"], rows,
+                  fills=fills, size=11, widths=(4.2, 1.4, 1.2, 1.7), header_color=snapshot.color)
+        if index == 0:
+            decisions = [n.text for n in snapshot.notes if n.kind == "decision"]
+            text(slide, Box(9.3, 1.3, 3.6, 0.4), ["Decisions this month"], size=14, bold=True)
+            text(slide, Box(9.3, 1.75, 3.6, 5.0), [f"• {d}" for d in decisions] or ["None recorded."], size=12)
+
+
+def _flags(carried_over: bool, overdue: bool, created: dt.date) -> str:
+    parts = ["Overdue"] if overdue else []
+    if carried_over:
+        parts.append(f"Carried over since {created:%b %Y}")
+    return " · ".join(parts) or "Open"
+
+
+def slide_titles(pptx: bytes) -> list[str]:
+    """The deck's outline, read back from the file."""
+    deck = Presentation(io.BytesIO(pptx))
+    return [slide.shapes.title.text if slide.shapes.title is not None else "" for slide in deck.slides]

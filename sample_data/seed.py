@@ -1,0 +1,64 @@
+"""First-run seeding: the demo companies, their figures, and whatever other features add for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import Engine, delete
+from sqlalchemy.exc import IntegrityError
+
+from db.engine import session_scope
+from db.events import notify_write
+from db.ingest import ingest
+from db.models import Workspace
+from db.workspaces import WorkspaceIn, create_workspace, workspace_by_name
+from sample_data.generator import DEMO_COMPANIES, CompanyProfile, generate
+
+SAMPLE_SOURCE = "Sample data generator"
+
+Seeder = Callable[[Engine, int, CompanyProfile], None]
+SEEDERS: list[Seeder] = []
+"""Called once for each demo workspace just created (engine, workspace id, profile), after its data is in."""
+
+
+def ensure_sample_data(engine: Engine, end_month: dt.date | None = None) -> list[str]:
+    """Create each demo company that is missing, with 36 months of figures; returns the names created.
+
+    Safe to call on every start: companies already present are left as they are.
+    """
+    created: list[str] = []
+    for profile in DEMO_COMPANIES:
+        workspace_id = _create_workspace(engine, profile)
+        if workspace_id is None:
+            continue
+        _load_figures(engine, workspace_id, profile, end_month)
+        for seeder in SEEDERS:
+            seeder(engine, workspace_id, profile)
+        created.append(profile.name)
+    return created
+
+
+def _create_workspace(engine: Engine, profile: CompanyProfile) -> int | None:
+    """The new workspace's id, or None when a company of that name exists (also if another process won)."""
+    data = WorkspaceIn(name=profile.name, currency=profile.currency, color=profile.color,
+                       fiscal_year_start_month=profile.fiscal_year_start_month)
+    try:
+        with session_scope(engine) as session:
+            if workspace_by_name(session, profile.name) is not None:
+                return None
+            return create_workspace(session, data).id
+    except IntegrityError:
+        return None
+
+
+def _load_figures(engine: Engine, workspace_id: int, profile: CompanyProfile, end_month: dt.date | None) -> None:
+    """Import the generated figures; if that fails, remove the empty workspace so a later start retries."""
+    try:
+        ingest(engine, workspace_id, generate(profile, end_month), source_name=SAMPLE_SOURCE,
+               file_name=f"{profile.name} sample data", created_by="Alignboard")
+    except Exception:
+        with session_scope(engine) as session:
+            session.execute(delete(Workspace).where(Workspace.id == workspace_id))
+        notify_write()
+        raise
