@@ -15,6 +15,8 @@ workspace_picker()
 PAGES = {
     "Monthly review": [
         st.Page("pages/one_view.py", title="One view of reality", icon=":material/dashboard:", default=True),
+        st.Page("pages/scorecard.py", title="Scorecard", icon=":material/scoreboard:"),
+        st.Page("pages/agreement.py", title="KPI agreement", icon=":material/handshake:"),
         st.Page("pages/output_vs_outcome.py", title="Output vs outcome", icon=":material/compare_arrows:"),
         st.Page("pages/review.py", title="Review meeting", icon=":material/groups:"),
         st.Page("pages/board_pack.py", title="Board pack", icon=":material/slideshow:"),

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+import cli_import
+from reports import board_pack_cli
 from settings import get_settings
 
 log = logging.getLogger("alignboard.cli")
@@ -39,8 +41,15 @@ def open_database() -> Engine:
     try:
         return engine_for(url)
     except Exception as error:
-        where = make_url(url).render_as_string(hide_password=True) if "://" in url else url
-        raise CommandError(f"could not open the database at {where}: {_first_line(error)}") from error
+        raise CommandError(f"could not open the database at {_shown_url(url)}: {_first_line(error)}") from error
+
+
+def _shown_url(url: str) -> str:
+    """The database URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL holds no password we could hide reliably
+        return "ALIGNBOARD_DATABASE_URL (not a valid URL)"
 
 
 def seed(_args: argparse.Namespace) -> int:
@@ -68,6 +77,10 @@ COMMANDS: dict[str, tuple[str, AddArguments, Handler]] = {
     "seed": ("Create the demo companies with three years of sample figures (skips those present).",
              no_arguments, seed),
     "workspaces": ("List the client companies, one per line.", no_arguments, workspaces),
+    "import": ("Import a CSV or Excel file into a workspace (exit 2 and every problem listed when rejected).",
+               cli_import.add_arguments, cli_import.run),
+    "board-pack": ("Write a month's board pack as PowerPoint (and PDF with --pdf); DRAFT unless the month is closed.",
+                   board_pack_cli.add_arguments, board_pack_cli.run),
 }
 
 

@@ -18,7 +18,7 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the database. Default: a SQLite file under data/.",
     )
     seed_sample_data: bool = Field(
-        default=True, description="Seed the two demo companies when the database has no workspace."
+        default=True, description="On first start (no workspace yet), seed the two demo companies."
     )
     max_upload_mb: int = Field(default=200, description="Largest file an import accepts, in megabytes.")
     libreoffice_path: str = Field(

@@ -53,12 +53,13 @@ def daily_rows(rows: int, seed: int = 7) -> pd.DataFrame:
     dates = pd.date_range(end=last_day, periods=days, freq="D").strftime("%Y-%m-%d").to_numpy()
     index = np.arange(rows)
     metric = (index // days) % len(keys)
-    rng = np.random.default_rng(seed)
+    segment = index // (days * len(keys))
+    segments = [f"campaign_{i}" for i in range(segment[-1] + 1)]
     return pd.DataFrame({
-        "date": dates[index % days],
-        "metric": np.array(keys, dtype=object)[metric],
-        "segment": np.char.add("campaign_", (index // (days * len(keys))).astype(str)),
-        "value": _values(rng, np.array(keys, dtype=object)[metric]),
+        "date": pd.Categorical.from_codes(index % days, categories=dates),
+        "metric": pd.Categorical.from_codes(metric, categories=keys),
+        "segment": pd.Categorical.from_codes(segment, categories=segments),
+        "value": _values(np.random.default_rng(seed), np.array(keys, dtype=object)[metric]),
     })
 
 
@@ -193,7 +194,10 @@ GOALS: list[Goal] = [
 # --- Report ----------------------------------------------------------------------------------------
 
 def size_label(rows: int) -> str:
-    return f"{rows // 1_000_000}M" if rows >= 1_000_000 else f"{rows // 1_000}k"
+    for limit, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if rows >= limit and rows % limit == 0:
+            return f"{rows // limit}{suffix}"
+    return f"{rows:,}"
 
 
 def table(results: dict[tuple[str, int], float], sizes: list[int]) -> str:

@@ -40,10 +40,11 @@ def index_chart_figure(lines: Sequence[IndexLine]) -> go.Figure:
         used[line.metric_class] += 1
     figure.add_hline(y=100, line={"color": "#9aa5b1", "width": 1, "dash": "dot"})
     figure.update_layout(
-        height=380, margin={"l": 10, "r": 10, "t": 10, "b": 10}, font={"family": FONT, "color": "#1c2430"},
+        height=400, margin={"l": 70, "r": 10, "t": 10, "b": 40}, font={"family": FONT, "color": "#1c2430"},
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="x unified",
         legend={"orientation": "v", "x": 1.02, "y": 1, "groupclick": "toggleitem"},
-        yaxis={"title": {"text": "Index (first month = 100)"}, "gridcolor": "#e3e7ec", "zeroline": False},
+        yaxis={"title": {"text": "Index (first month = 100)", "standoff": 12}, "gridcolor": "#e3e7ec",
+               "zeroline": False, "automargin": True, "tickformat": ".0f"},
         xaxis={"showgrid": False, "type": "category"},
     )
     return figure

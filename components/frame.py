@@ -8,6 +8,7 @@ import streamlit as st
 
 from db import cached
 from db.engine import engine_for
+from sample_data.seed import ensure_sample_data
 from settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -17,9 +18,7 @@ WORKSPACE_KEY = "workspace_id"
 @st.cache_resource(show_spinner="Preparing the database…")
 def _prepare(url: str, seed: bool) -> None:
     engine = engine_for(url)
-    if seed:
-        from sample_data.seed import ensure_sample_data
-
+    if seed and not cached.workspaces(url):
         ensure_sample_data(engine)
 
 

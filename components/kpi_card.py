@@ -12,8 +12,8 @@ from components.rag_badge import rag_badge_html
 from components.sparkline import sparkline
 from components.text import plain
 from metrics.catalog import STANDARD_CATALOG
-from metrics.formatting import format_change, format_value
-from metrics.one_view import VISIBLE_CHANGE, CardFigures
+from metrics.formatting import format_value
+from metrics.one_view import VISIBLE_CHANGE, CardFigures, change_text
 from metrics.periods import month_label, previous_month, same_month_last_year
 from metrics.series import Change
 from metrics.status import Rag
@@ -30,23 +30,29 @@ def change_color(good: bool | None) -> ChangeColor:
 
 
 def kpi_card(figures: CardFigures, currency: str, *, sources: Sequence[SourceBatch] = (),
-             target_text: str | None = None, status: Rag | None = None) -> None:
-    """Render one card inside a bordered container; agreed KPIs also show their target and status."""
+             target_text: str | None = None, status: Rag | None = None, key: str | None = None) -> None:
+    """Render one card inside a bordered container; agreed KPIs also show their target and status.
+
+    ``key`` must be unique on the page; by default the metric and month, so pass one to show a card twice.
+    """
+    key = key or f"kpi_{figures.key}_{figures.month:%Y_%m}"
     with st.container(border=True):
         if target_text or status is not None:
             _agreement_line(target_text, status)
         _metric(figures, currency)
-        sparkline(figures.sparkline_months, figures.sparkline, figures.unit, currency)
+        sparkline(figures.sparkline_months, figures.sparkline, figures.unit, currency, key=f"{key}_sparkline")
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             _year_line(figures)
-            with st.popover("How is this computed?", type="tertiary", icon=":material/functions:"):
+            with st.popover("How is this computed?", type="tertiary", icon=":material/functions:",
+                            key=f"{key}_workings"):
                 _workings(figures, sources)
 
 
 def _agreement_line(target_text: str | None, status: Rag | None) -> None:
     parts = [rag_badge_html(status)] if status is not None else []
     if target_text:
-        parts.append(f'<span style="font-size:0.85rem;opacity:0.8">Target: {html.escape(target_text)}</span>')
+        parts.append(f'<span style="font-size:0.85rem;opacity:0.8;vertical-align:middle">'
+                     f'Target: {html.escape(target_text)}</span>')
     st.markdown("&nbsp;".join(parts), unsafe_allow_html=True)
 
 
@@ -55,7 +61,7 @@ def _metric(figures: CardFigures, currency: str) -> None:
     st.metric(
         figures.label,
         format_value(figures.value, figures.unit, currency),
-        delta=format_change(moved),
+        delta=change_text(moved),
         delta_color=change_color(figures.previous_month_good),
         delta_arrow="auto" if moved is not None and abs(moved.value) >= VISIBLE_CHANGE else "off",
         delta_description=f"vs {month_label(previous_month(figures.month))}",
@@ -65,7 +71,7 @@ def _metric(figures: CardFigures, currency: str) -> None:
 
 def colored_change(change: Change | None, good: bool | None) -> str:
     """A change as coloured markdown, e.g. ':red[+12.0%]'."""
-    return f":{change_color(good)}[{plain(format_change(change))}]"
+    return f":{change_color(good)}[{plain(change_text(change))}]"
 
 
 def _year_line(figures: CardFigures) -> None:

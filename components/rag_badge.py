@@ -10,7 +10,7 @@ from metrics.status import RAG_COLORS, RAG_LABELS, Rag
 def rag_badge_html(status: Rag) -> str:
     """An inline chip with the status label on its colour (for st.markdown with HTML)."""
     return (f'<span data-testid="rag-badge" style="background:{RAG_COLORS[status]};color:#ffffff;'
-            f'border-radius:999px;padding:0.1rem 0.6rem;font-size:0.78rem;font-weight:600;'
+            f'border-radius:999px;padding:0.1rem 0.6rem;font-size:0.78rem;font-weight:600;vertical-align:middle;'
             f'white-space:nowrap">{RAG_LABELS[status]}</span>')
 
 

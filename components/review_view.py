@@ -12,7 +12,7 @@ import streamlit as st
 
 from components.rag_badge import rag_badge_html
 from components.text import plain
-from metrics.catalog import MANDATE_TITLES, Mandate
+from metrics.catalog import MANDATE_TITLES, STANDARD_CATALOG, Mandate
 from metrics.periods import month_label
 from metrics.review import (
     ActionView,
@@ -24,6 +24,7 @@ from metrics.review import (
     ReviewSnapshot,
     percent,
     shown,
+    shown_gap,
 )
 from metrics.status import RAG_COLORS, RAG_LABELS, Rag
 
@@ -61,7 +62,7 @@ def scorecard_frame(snapshot: ReviewSnapshot, kpis: Sequence[KpiSnapshot]) -> pd
         "KPI": [k.label for k in kpis], "Owner": [k.owner for k in kpis],
         "Actual": [shown(snapshot, k.actual, k.unit) for k in kpis],
         "Target": [shown(snapshot, k.target, k.unit) for k in kpis],
-        "Variance": [shown(snapshot, k.variance, k.unit) for k in kpis],
+        "Variance": [shown_gap(snapshot, k.variance, k.unit) for k in kpis],
         "Variance %": [percent(k.variance_pct, signed=True) for k in kpis],
         "% of target": [percent(k.pct_of_target) for k in kpis],
         "Status": [RAG_LABELS[k.rag] for k in kpis], "Streak": [k.streak for k in kpis],
@@ -105,10 +106,15 @@ def agenda_item_body(item: AgendaItem, snapshot: ReviewSnapshot) -> None:
 def action_frame(views: Sequence[ActionView]) -> pd.DataFrame:
     return pd.DataFrame({
         "Action": [v.action.title for v in views], "Owner": [v.action.owner for v in views],
-        "Due": [v.action.due for v in views], "KPI": [v.action.kpi_key or "" for v in views],
+        "Due": [v.action.due for v in views], "KPI": [_kpi_label(v.action.kpi_key) for v in views],
         "Agreed in": [month_label(v.action.created_month) for v in views],
         "Status": [_action_status(v) for v in views],
     })
+
+
+def _kpi_label(key: str | None) -> str:
+    metric = STANDARD_CATALOG.get(key) if key else None
+    return metric.label if metric else (key or "")
 
 
 def _action_status(view: ActionView) -> str:

@@ -34,9 +34,9 @@ def sparkline_figure(months: Sequence[Month], values: Sequence[float | None], un
 
 
 def sparkline(months: Sequence[Month], values: Sequence[float | None], unit: Unit, currency: str = "USD",
-              color: str = LINE_COLOR) -> None:
+              color: str = LINE_COLOR, key: str | None = None) -> None:
     """Render a sparkline; nothing when fewer than two months have a value."""
     if sum(v is not None for v in values) < 2:
         return
     st.plotly_chart(sparkline_figure(months, values, unit, currency, color), theme=None,
-                    config={"displayModeBar": False, "staticPlot": False})
+                    config={"displayModeBar": False}, key=key)

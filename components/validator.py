@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from components.presentation import editing
 from components.text import plain
 from metrics.catalog import Catalog, MetricClass
 from metrics.drivers import DriverMap, drivers_of
 from metrics.periods import Month, month_label, months_between
-from metrics.predictive import DEFAULT_LAGS, Analysis, Retest, RetestStatus, VerdictKind
+from metrics.predictive import DEFAULT_LAGS, Analysis, Retest, RetestStatus, VerdictKind, months_ahead
 from metrics.series import MonthlyData
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def adopt_control(analysis: Analysis, labels: tuple[str, str]) -> str | None:
                        "indicator. Try another predictor, a longer sample or more lags.")
             return None
         st.caption(plain(f"Adopting records {labels[0]} as a leading indicator of {labels[1]} "
-                         f"({analysis.best.lag} months ahead) with today's evidence. Each later month the "
+                         f"({months_ahead(analysis.best.lag)}) with today's evidence. Each later month the "
                          "relationship is re-tested on the newest figures."))
         name = st.text_input("Adopted by", placeholder="Your name")
         if not st.button("Adopt as leading indicator", type="primary"):
@@ -98,7 +99,7 @@ def indicator_card(indicator: AdoptedIndicator, check: Retest, catalog: Catalog)
     with st.container(border=True):
         title, badge = st.columns([4, 1])
         title.markdown(plain(f"{catalog[indicator.predictor_key].label} → {catalog[indicator.outcome_key].label}, "
-                             f"{indicator.lag_months} months ahead"))
+                             f"{months_ahead(indicator.lag_months)}"))
         label, colour = STATUS_BADGES[check.status]
         with badge:
             st.badge(label, color=colour)
@@ -108,4 +109,5 @@ def indicator_card(indicator: AdoptedIndicator, check: Retest, catalog: Catalog)
             f"{evidence['ci_high']:.2f}, {evidence['correction']}-corrected p = {evidence['p_adjusted']:.3g}, "
             f"{evidence['n']} points, sample {evidence['sample_start'][:7]} to {evidence['sample_end'][:7]}. "
             f"Adopted by {indicator.adopted_by} on {indicator.adopted_at:%d %b %Y}."))
-        return st.button("Stop tracking", key=f"drop_indicator_{indicator.id}")
+        with editing(f"drop_indicator_{indicator.id}"):
+            return st.button("Stop tracking", key=f"drop_indicator_{indicator.id}")

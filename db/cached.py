@@ -10,6 +10,8 @@ from db import queries
 from db.engine import engine_for, session_scope
 from db.events import on_write
 from db.workspaces import list_workspaces
+from metrics.agreement import AgreementVersion, LeadershipSystem
+from metrics.scorecard import Scorecard
 from metrics.series import MonthPoint
 from settings import get_settings
 
@@ -86,3 +88,74 @@ def live_review(url: str, workspace_id: int, month: dt.date, today: dt.date):  #
 
     with session_scope(engine_for(url)) as session:
         return review.live_snapshot(session, workspace_id, month, today)
+
+
+@st.cache_data(show_spinner=False)
+def scorecard(url: str, workspace_id: int, month: dt.date) -> Scorecard:
+    """The agreed scorecard for a month (db.scorecard.scorecard_for_month)."""
+    from db.scorecard import scorecard_for_month
+
+    with session_scope(engine_for(url)) as session:
+        return scorecard_for_month(session, workspace_id, month)
+
+
+@st.cache_data(show_spinner=False)
+def agreement_versions(url: str, workspace_id: int) -> list[AgreementVersion]:
+    """Every version of the KPI agreement, oldest first."""
+    from db.scorecard import agreement_versions as versions
+
+    with session_scope(engine_for(url)) as session:
+        return versions(session, workspace_id)
+
+
+@st.cache_data(show_spinner=False)
+def leadership_system(url: str, workspace_id: int) -> LeadershipSystem:
+    from db.scorecard import leadership_system as answers
+
+    with session_scope(engine_for(url)) as session:
+        return answers(session, workspace_id)
+
+
+@st.cache_data(show_spinner=False)
+def import_history(url: str, workspace_id: int) -> list:
+    """The workspace's imports, newest first (db.imports.HistoryEntry)."""
+    from db import imports
+
+    with session_scope(engine_for(url)) as session:
+        return imports.import_history(session, workspace_id)
+
+
+@st.cache_data(show_spinner=False)
+def import_presets(url: str, workspace_id: int) -> dict:
+    """Saved mappings by name (importers.mapping.ImportMapping)."""
+    from db import imports
+
+    with session_scope(engine_for(url)) as session:
+        return imports.presets(session, workspace_id)
+
+
+@st.cache_data(show_spinner=False)
+def custom_metrics(url: str, workspace_id: int) -> list:
+    """The workspace's own metric definitions (importers.mapping.NewMetric)."""
+    from db import imports
+
+    with session_scope(engine_for(url)) as session:
+        return imports.custom_metrics(session, workspace_id)
+
+
+@st.cache_data(show_spinner=False)
+def data_health(url: str, workspace_id: int, today: dt.date) -> list:
+    """Per stored metric: last month, missing months, unusual values (metrics.health.MetricHealth)."""
+    from db import imports
+
+    with session_scope(engine_for(url)) as session:
+        return imports.data_health(session, workspace_id, today)
+
+
+@st.cache_data(show_spinner=False)
+def sql_sources(url: str, workspace_id: int) -> list:
+    """The workspace's SQL sources, URLs masked (db.sql_sources.SqlSourceView)."""
+    from db import sql_sources as sources
+
+    with session_scope(engine_for(url)) as session:
+        return sources.sql_sources(session, workspace_id)

@@ -4,18 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, ScalarSelect, func, insert, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.orm import Session
 
 from db.engine import session_scope
 from db.events import notify_write
 from db.models import ImportBatch, Observation
+from db.queries import monthly_data
 from metrics.catalog import STANDARD_CATALOG, Catalog
 from metrics.rollup import monthly_rollup
-from metrics.validation import ImportRejected, validate_long
+from metrics.validation import ImportRejected, as_categories, validate_long
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    """A metric's month total (all sources) before and after an import; None where there was no value."""
+
+    metric_key: str
+    month: dt.date
+    before: float | None
+    after: float | None
 
 
 @dataclass(frozen=True)
@@ -26,6 +40,8 @@ class IngestResult:
     replaced: int
     period_start: dt.date | None
     period_end: dt.date | None
+    changes: tuple[ValueChange, ...] = ()
+    dry_run: bool = False
 
 
 def frame_digest(frame: pd.DataFrame) -> str:
@@ -45,63 +61,137 @@ def ingest(
     created_by: str = "",
     catalog: Catalog = STANDARD_CATALOG,
     today: dt.date | None = None,
+    rows_read: int | None = None,
+    dry_run: bool = False,
 ) -> IngestResult:
     """Import long rows (date, metric, value[, segment, weight]); all of them or none.
 
     Raises ImportRejected with every problem found; the database is then untouched.
     Re-importing months from the same source replaces that source's earlier values for them.
+    ``rows_read`` is the file's row count when the frame was built from a file. A ``dry_run`` does all
+    of it, reports the changes, and rolls back.
     """
+    frame = as_categories(frame)  # each distinct date, metric and segment is then checked and grouped once
     problems = validate_long(frame, catalog, file_name or source_name, today)
     if problems:
         raise ImportRejected(problems)
     rollup = monthly_rollup(frame, catalog)
     batch = ImportBatch(
         workspace_id=workspace_id, source_name=source_name, file_name=file_name,
-        file_digest=file_digest or frame_digest(frame), created_by=created_by, row_count=len(frame),
+        file_digest=file_digest or frame_digest(frame), created_by=created_by,
+        row_count=len(frame) if rows_read is None else rows_read,
         period_start=min(rollup["month"]), period_end=max(rollup["month"]),
     )
-    with session_scope(engine) as session:
+    with _transaction(engine, commit=not dry_run) as session:
+        before = _month_totals(session, workspace_id, rollup, catalog)
         session.add(batch)
         session.flush()
         replaced = _supersede(session, batch, rollup)
-        session.execute(insert(Observation), _observation_rows(batch, rollup))
-    notify_write()
-    return IngestResult(batch.id, len(frame), len(rollup), replaced, batch.period_start, batch.period_end)
+        _insert_observations(session, batch, rollup)
+        changes = _changes(before, _month_totals(session, workspace_id, rollup, catalog))
+        result = IngestResult(batch.id, batch.row_count, len(rollup), replaced, batch.period_start,
+                              batch.period_end, changes, dry_run)
+    if not dry_run:
+        notify_write()
+    return result
 
 
-def _supersede(session, batch: ImportBatch, rollup: pd.DataFrame) -> int:  # noqa: ANN001
+@contextmanager
+def _transaction(engine: Engine, commit: bool) -> Iterator[Session]:
+    """One transaction, committed; or, for a dry run, always rolled back."""
+    if commit:
+        with session_scope(engine) as session:
+            yield session
+        return
+    with Session(engine) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+def _month_totals(session: Session, workspace_id: int, rollup: pd.DataFrame,
+                  catalog: Catalog) -> dict[tuple[str, dt.date], float]:
+    """The current value (all sources) of each metric-month the import touches."""
+    touched = set(zip(rollup["metric_key"], rollup["month"], strict=True))
+    data = monthly_data(session, workspace_id, {key for key, _ in touched}, catalog)
+    return {(key, month): point.value for key, points in data.items() for month, point in points.items()
+            if (key, month) in touched}
+
+
+def _changes(before: dict[tuple[str, dt.date], float],
+             after: dict[tuple[str, dt.date], float]) -> tuple[ValueChange, ...]:
+    keys = sorted(set(before) | set(after), key=lambda k: (k[1], k[0]))
+    return tuple(ValueChange(key, month, before.get((key, month)), after.get((key, month)))
+                 for key, month in keys)
+
+
+def _supersede(session: Session, batch: ImportBatch, rollup: pd.DataFrame) -> int:
     """Mark this source's current values for the imported metric-months as replaced."""
+    current = Observation.superseded_by.is_(None), Observation.batch_id != batch.id
+    held = set(session.scalars(select(Observation.metric_key).distinct().where(
+        Observation.workspace_id == batch.workspace_id, Observation.source_name == batch.source_name, *current)))
     replaced = 0
-    for metric_key, months in rollup.groupby("metric_key")["month"]:
+    for metric_key, months in rollup[rollup["metric_key"].isin(held)].groupby("metric_key")["month"]:
         result = session.execute(
             update(Observation)
             .where(Observation.workspace_id == batch.workspace_id,
                    Observation.source_name == batch.source_name,
                    Observation.metric_key == metric_key,
-                   Observation.month.in_(sorted(set(months))),
-                   Observation.superseded_by.is_(None),
-                   Observation.batch_id != batch.id)
+                   Observation.month.in_(sorted(set(months))), *current)
             .values(superseded_by=batch.id)
         )
         replaced += result.rowcount or 0
     return replaced
 
 
-def _observation_rows(batch: ImportBatch, rollup: pd.DataFrame) -> list[dict]:
-    records = rollup.to_dict("records")
-    for record in records:
-        record.update(workspace_id=batch.workspace_id, batch_id=batch.id, source_name=batch.source_name)
-    return records
+def _insert_observations(session: Session, batch: ImportBatch, rollup: pd.DataFrame) -> None:
+    """Write the monthly rows in one executemany.
+
+    On SQLite the rows go straight to the driver (months as ISO text, the format SQLAlchemy itself
+    stores): per-row ORM and type processing would cost more than the database on large imports.
+    """
+    columns = {
+        "workspace_id": [batch.workspace_id] * len(rollup), "metric_key": rollup["metric_key"].tolist(),
+        "month": rollup["month"].tolist(), "segment": rollup["segment"].tolist(),
+        "value": rollup["value"].tolist(), "weight": rollup["weight"].tolist(),
+        "source_name": [batch.source_name] * len(rollup), "batch_id": [batch.id] * len(rollup),
+    }
+    connection = session.connection()
+    table = Observation.__table__
+    if connection.dialect.name != "sqlite":
+        rows = zip(*columns.values(), strict=True)
+        connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    columns["month"] = [month.isoformat() for month in columns["month"]]
+    statement = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
+    ordered = [columns[name] for name in statement.positiontup]
+    connection.exec_driver_sql(str(statement), list(zip(*ordered, strict=True)))
 
 
-def _successor(batch_id: int) -> ScalarSelect:
-    """For a row the undone batch had replaced: the batch that replaced the undone batch's own value
-    for that metric-month (NULL when none did), so a later import keeps replacing it."""
-    later = aliased(Observation)
-    return (select(func.max(later.superseded_by))
-            .where(later.batch_id == batch_id, later.metric_key == Observation.metric_key,
-                   later.month == Observation.month)
-            .scalar_subquery())
+def _restore_replaced(session: Session, batch_id: int) -> None:
+    """Bring back the values ``batch_id`` had replaced.
+
+    Where a later import has since replaced the undone batch's own value for a metric-month, the
+    restored values stay replaced by that later import, so undoing never adds two imports together.
+    """
+    successor = func.max(Observation.superseded_by)
+    later = session.execute(
+        select(Observation.metric_key, Observation.month, successor)
+        .where(Observation.batch_id == batch_id)
+        .group_by(Observation.metric_key, Observation.month)
+        .having(successor.is_not(None))
+    ).all()
+    months: dict[tuple[int, str], list[dt.date]] = defaultdict(list)
+    for metric_key, month, later_batch in later:
+        months[(later_batch, metric_key)].append(month)
+    for (later_batch, metric_key), replaced_months in months.items():
+        session.execute(update(Observation)
+                        .where(Observation.superseded_by == batch_id, Observation.metric_key == metric_key,
+                               Observation.month.in_(replaced_months))
+                        .values(superseded_by=later_batch).execution_options(synchronize_session=False))
+    session.execute(update(Observation).where(Observation.superseded_by == batch_id)
+                    .values(superseded_by=None).execution_options(synchronize_session=False))
 
 
 def undo_batch(engine: Engine, workspace_id: int, batch_id: int) -> None:
@@ -111,9 +201,7 @@ def undo_batch(engine: Engine, workspace_id: int, batch_id: int) -> None:
             ImportBatch.id == batch_id, ImportBatch.workspace_id == workspace_id))
         if batch is None or batch.status != "active":
             raise ValueError(f"import {batch_id} is not an active import of this workspace")
-        session.execute(update(Observation).where(Observation.superseded_by == batch_id)
-                        .values(superseded_by=_successor(batch_id))
-                        .execution_options(synchronize_session=False))
+        _restore_replaced(session, batch_id)
         session.execute(Observation.__table__.delete().where(Observation.batch_id == batch_id))
         batch.status = "undone"
     notify_write()

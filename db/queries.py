@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import ImportBatch, Observation
@@ -40,7 +40,7 @@ def monthly_data(session: Session, workspace_id: int, keys: Iterable[str] | None
 
 
 def months_with_data(session: Session, workspace_id: int) -> list[dt.date]:
-    query = (select(distinct(Observation.month))
+    query = (select(Observation.month).distinct()
              .where(Observation.workspace_id == workspace_id, ACTIVE).order_by(Observation.month))
     return list(session.scalars(query))
 

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from db import queries
 from db.events import notify_write
+from db.imports import workspace_catalog
 from db.indicators import driver_overrides
 from db.models import Workspace
 from db.review_models import ActionItem, Review, ReviewEvent, ReviewNote
 from db.scorecard import scorecard_for_month
-from metrics.catalog import STANDARD_CATALOG, Catalog
+from metrics.catalog import Catalog
 from metrics.drivers import effective_drivers
 from metrics.one_view import band_figures
 from metrics.periods import Month
@@ -200,11 +201,13 @@ def all_actions(session: Session, workspace_id: int) -> list[Action]:
 
 
 def live_snapshot(session: Session, workspace_id: int, month: Month, today: dt.date | None = None,
-                  catalog: Catalog = STANDARD_CATALOG) -> ReviewSnapshot:
-    """What the review of ``month`` shows from today's data (the board pack marks it DRAFT)."""
+                  catalog: Catalog | None = None) -> ReviewSnapshot:
+    """What the review of ``month`` shows from today's data (the board pack marks it DRAFT).
+    ``catalog`` defaults to the standard metrics plus the workspace's own."""
     workspace = session.get(Workspace, workspace_id)
     if workspace is None:
         raise ReviewError("That client company no longer exists.")
+    catalog = catalog or workspace_catalog(session, workspace_id)
     data = queries.monthly_data(session, workspace_id)
     drivers = effective_drivers(catalog, driver_overrides(session, workspace_id))
     as_of = review_as_of(month, today or dt.date.today())

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -56,6 +57,8 @@ def parse_numbers(values: pd.Series, decimal: str = "auto", hint: str = ".") -> 
     no = np.zeros(size, dtype=bool)
     if pd.api.types.is_bool_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
         return NumberColumn(np.full(size, np.nan), values.notna().to_numpy(), no, None)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return _by_category(values, decimal, hint)
     if pd.api.types.is_numeric_dtype(values):
         numbers = values.to_numpy(dtype=float, na_value=np.nan)
         return NumberColumn(np.where(np.isfinite(numbers), numbers, np.nan), np.isinf(numbers), no, None)
@@ -65,6 +68,20 @@ def parse_numbers(values: pd.Series, decimal: str = "auto", hint: str = ".") -> 
     if fast is not None:
         return NumberColumn(fast, no, no, None)
     return _text_numbers(values.astype("str"), decimal, hint)
+
+
+def _by_category(values: pd.Series, decimal: str, hint: str) -> NumberColumn:
+    """Parse each distinct text once, then spread the answers to the rows by category code."""
+    parsed = parse_numbers(pd.Series(values.cat.categories).astype(object), decimal, hint)
+    codes = values.cat.codes.to_numpy()
+    missing = codes < 0
+
+    def spread(per_category: np.ndarray, blank: object) -> np.ndarray:
+        return np.where(missing, blank, per_category[np.maximum(codes, 0)])
+
+    currency = spread(parsed.currency, "") if parsed.currency is not None else None
+    return NumberColumn(spread(parsed.values, np.nan).astype(float), spread(parsed.bad, False).astype(bool),
+                        spread(parsed.percent, False).astype(bool), currency, parsed.decimal)
 
 
 def _fast_numbers(values: pd.Series) -> np.ndarray | None:
@@ -149,12 +166,31 @@ class DateKind(StrEnum):
     MONTH = "month"
 
 
+SHAPES = {"%Y": r"\d{4}", "%m": r"\d{1,2}", "%d": r"\d{1,2}", "%y": r"\d{2}", "%b": r"[^\W\d_]{3,4}\.?",
+          "%B": r"[^\W\d_]{3,10}"}
+
+
 @dataclass(frozen=True)
 class DateFormat:
     label: str
     pattern: str  # strptime pattern, or a name handled in code
     kind: DateKind = DateKind.DAY
     order: DateOrder = DateOrder.AUTO  # which reading of 01/03 it implies
+
+    @property
+    def shape(self) -> re.Pattern[str]:
+        """A quick test of whether a value could have this format (cheaper than trying to parse it)."""
+        return _shape(self.pattern)
+
+
+@lru_cache(maxsize=64)
+def _shape(pattern: str) -> re.Pattern[str]:
+    if pattern == "serial":
+        return re.compile(r"^\d{5}(\.\d+)?$")
+    if pattern == "isoweek":
+        return ISO_WEEK
+    parts = re.split(r"(%[A-Za-z])", pattern)
+    return re.compile("^" + "".join(SHAPES.get(p, re.escape(p)) for p in parts) + "$", re.IGNORECASE)
 
 
 FORMATS: tuple[DateFormat, ...] = (
@@ -202,7 +238,7 @@ def parse_dates(values: pd.Series, order: DateOrder = DateOrder.AUTO, hint: str 
     """Dates from a column of any type: real dates, Excel day numbers and the common written forms."""
     if pd.api.types.is_datetime64_any_dtype(values):
         stamps = pd.to_datetime(values).dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
-        return DateColumn(stamps.to_numpy(dtype="datetime64[ns]"), np.zeros(len(values), dtype=bool), "dates")
+        return DateColumn(stamps.to_numpy(dtype="datetime64[ns]"), np.zeros(len(values), dtype=bool), "calendar dates")
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     parsed, bad, label, kind = _parse_unique(pd.Series(uniques, dtype=object), order, hint)
     stamps = np.where(codes >= 0, parsed[np.maximum(codes, 0)], np.datetime64("NaT"))
@@ -220,7 +256,7 @@ def _parse_unique(uniques: pd.Series, order: DateOrder, hint: str) -> tuple[np.n
     text = text.map(lambda v: _strip_time(v) if isinstance(v, str) else None)
     blank = text.map(lambda v: isinstance(v, str) and v.lower() in BLANK_WORDS).to_numpy(dtype=bool)
     text = text.where(~blank)
-    label, kind = ("dates", DateKind.DAY) if done.any() else ("", DateKind.DAY)
+    label, kind = ("calendar dates", DateKind.DAY) if done.any() else ("", DateKind.DAY)
     if text.notna().any():
         best = _best_format(text, order, hint)
         if best is not None:
@@ -262,9 +298,13 @@ def _strip_time(text: str) -> str:
 def _best_format(text: pd.Series, order: DateOrder, hint: str) -> DateFormat | None:
     """The format that reads the most values; ties go to the chosen (or the file's usual) day/month order."""
     preferred = order if order != DateOrder.AUTO else (DateOrder.DAY_FIRST if hint == "," else DateOrder.MONTH_FIRST)
-    allowed = [f for f in FORMATS if order == DateOrder.AUTO or f.order in (DateOrder.AUTO, order)]
     sample = text.dropna()
     sample = sample.iloc[:: max(1, len(sample) // 2000)]
+    probe = sample.head(50).tolist()
+    allowed = [f for f in FORMATS if (order == DateOrder.AUTO or f.order in (DateOrder.AUTO, order))
+               and any(f.shape.match(v) for v in probe)]
+    if not allowed:
+        return None
     scored = [(int((~np.isnat(_apply(sample, f))).sum()), f.order == preferred, -i, f) for i, f in enumerate(allowed)]
     count, _, _, best = max(scored, key=lambda s: s[:3])
     return best if count else None

@@ -123,8 +123,13 @@ class ImportMapping(BaseModel):
 
     def catalog(self, base: Catalog) -> Catalog:
         """``base`` plus the new metrics this mapping defines and ``base`` does not have yet."""
-        extra = [m.to_metric() for m in self.new_metrics if m.key not in base]
-        return base.with_custom(extra) if extra else base
+        return with_new_metrics(base, self.new_metrics)
+
+
+def with_new_metrics(base: Catalog, metrics: list[NewMetric]) -> Catalog:
+    """``base`` plus those of ``metrics`` it does not have yet (a workspace's own metrics)."""
+    extra = [m.to_metric() for m in metrics if m.key not in base]
+    return base.with_custom(extra) if extra else base
 
 
 # --- Suggestions ---------------------------------------------------------------------------------
@@ -281,6 +286,16 @@ def role_score(header: str, phrases: tuple[str, ...]) -> float:
 def words_match(header: str, words: tuple[str, ...]) -> bool:
     name = f" {normalize(header)} "
     return any(f" {w} " in name for w in words)
+
+
+def new_metric_key(label: str, taken: Catalog | set[str]) -> str:
+    """A key for a new metric from its label ("Demo requests" -> "demo_requests"), not in ``taken``."""
+    base = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:56] or "metric"
+    base = base if base[0].isalpha() else f"m_{base}"
+    key, number = base, 2
+    while key in taken:
+        key, number = f"{base}_{number}", number + 1
+    return key
 
 
 def suggest_source_name(file_name: str, layout: Layout) -> str:

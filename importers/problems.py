@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
 from metrics.validation import MAX_PROBLEMS, Problem
 
@@ -27,15 +28,19 @@ class ProblemLog:
         self.rejected = np.zeros(len(rows), dtype=bool)
         self.problems: list[Problem] = []
 
-    def cells(self, mask: np.ndarray, column: str, reason: str, values: Sequence | np.ndarray | None = None) -> None:
-        """One problem per marked row; ``{value}`` in ``reason`` becomes the cell's value."""
+    def cells(self, mask: np.ndarray, column: str, reason: str,
+              values: pd.Series | Sequence | np.ndarray | None = None, quote: bool = True) -> None:
+        """One problem per marked row; ``{value}`` in ``reason`` becomes the row's entry in ``values``."""
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
         self.rejected |= mask
         positions = np.flatnonzero(mask)
         for position in positions[:MAX_PROBLEMS]:
-            text = reason.format(value=show(values[position])) if values is not None else reason
+            text = reason
+            if values is not None:
+                value = values.iloc[position] if isinstance(values, pd.Series) else values[position]
+                text = reason.replace("{value}", show(value) if quote else str(value))
             self.problems.append(Problem(file=self.file, row=int(self.rows[position]), column=column, reason=text))
         if len(positions) > MAX_PROBLEMS:
             self.problems.append(Problem(file=self.file, column=column, reason=(

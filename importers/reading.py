@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import re
 import zipfile
@@ -23,6 +24,7 @@ SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 SNIFF_BYTES = 256 * 1024
 SNIFF_LINES = 60
 HEADER_SEARCH_ROWS = 30
+DICTIONARY_LIMIT = 65_536  # text columns with fewer distinct values per block arrive as categories
 TOTALS = re.compile(r"^\s*(grand\s+total|totals?|sum|summe|gesamt\w*|totaal|totale|totaux|suma)\b", re.IGNORECASE)
 EXCEL_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -41,6 +43,8 @@ class SourceTable:
     sheet: str = ""
     header_row: int = 1
     decimal_hint: str = "."  # "," when the file looks European (semicolon-separated)
+    digest: str = ""  # SHA-256 of the file's bytes, kept in the import history
+    sheets: list[str] = field(default_factory=list)  # an Excel workbook's sheet names
     notes: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -77,8 +81,12 @@ def check_size(file_name: str, size: int, max_mb: int) -> None:
                                 "(setting ALIGNBOARD_MAX_UPLOAD_MB)")
 
 
-def read_file(file_name: str, data: bytes, max_mb: int = 200, sheet: str | None = None) -> SourceTable:
-    """Read a CSV or Excel file's bytes into a table; raises ImportRejected when it cannot be read at all."""
+def read_file(file_name: str, data: bytes, max_mb: int = 200, sheet: str | None = None,
+              decimal: str | None = None) -> SourceTable:
+    """Read a CSV or Excel file's bytes into a table; raises ImportRejected when it cannot be read at all.
+
+    ``decimal`` ("." or ",") overrides the decimal mark guessed from a CSV's separator.
+    """
     check_size(file_name, len(data), max_mb)
     if not data or data.isspace():
         raise refuse(file_name, "the file is empty")
@@ -87,7 +95,8 @@ def read_file(file_name: str, data: bytes, max_mb: int = 200, sheet: str | None 
     if data.startswith(EXCEL_MAGIC):
         table = read_excel(file_name, data, sheet)
     else:
-        table = read_csv(file_name, data)
+        table = read_csv(file_name, data, decimal if decimal in (".", ",") else None)
+    table.digest = hashlib.sha256(data).hexdigest()
     return finish(table)
 
 
@@ -126,7 +135,8 @@ def decode(data: bytes) -> tuple[str, bytes]:
 # --- CSV -----------------------------------------------------------------------------------------
 
 
-def read_csv(file_name: str, data: bytes) -> SourceTable:
+def read_csv(file_name: str, data: bytes, decimal: str | None = None) -> SourceTable:
+    """A CSV (or tab-separated) file; ``decimal`` overrides the decimal mark its separator suggests."""
     encoding, text = decode(data)
     if b"\x00" in text:
         text = text.replace(b"\x00", b"")  # NUL bytes only come from broken or hostile files
@@ -134,13 +144,13 @@ def read_csv(file_name: str, data: bytes) -> SourceTable:
     separator = sniff_separator(lines)
     header_index = header_line(lines, separator)
     header = unique_headers(next(csv.reader([lines[header_index]], delimiter=separator), []))
-    frame, rows, problems = fast_csv(text, separator, header_index, len(header))
+    decimal = decimal or ("," if separator == ";" else ".")
+    frame, rows, problems = fast_csv(text, separator, header_index, len(header), decimal)
     if frame is None:
         frame, rows, problems = exact_csv(file_name, text, separator, header_index, len(header))
     frame.columns = header
     return SourceTable(file_name=file_name, frame=frame, rows=rows, kind="csv", encoding=encoding,
-                       separator=separator, header_row=header_index + 1,
-                       decimal_hint="," if separator == ";" else ".", problems=problems)
+                       separator=separator, header_row=header_index + 1, decimal_hint=decimal, problems=problems)
 
 
 def sample_lines(text: bytes) -> list[str]:
@@ -192,31 +202,40 @@ def unique_headers(names: list) -> list[str]:
     return result
 
 
-def fast_csv(text: bytes, separator: str, header_index: int,
-             width: int) -> tuple[pd.DataFrame | None, np.ndarray, list[Problem]]:
-    """Arrow's multi-threaded reader; gives up (None) unless every row maps to exactly one line."""
-    invalid: list[object] = []
+def fast_csv(text: bytes, separator: str, header_index: int, width: int,
+             decimal: str) -> tuple[pd.DataFrame | None, np.ndarray, list[Problem]]:
+    """Arrow's multi-threaded reader; gives up (None) unless every row maps to exactly one line.
 
-    def on_invalid(row: object) -> str:
-        invalid.append(row)
-        return "skip"
+    Clean numeric and ISO date columns come out typed; a column Arrow cannot type in full (text in it,
+    "$1,234") comes out as text for the cell-by-cell parsers, by a second read with every column as text.
+    """
+    names = [f"c{i}" for i in range(width)]
+    for column_types in ({}, {name: pa.large_string() for name in names}):
+        invalid: list[object] = []
+        try:
+            table = pa_csv.read_csv(
+                pa.BufferReader(text),
+                read_options=pa_csv.ReadOptions(skip_rows=header_index + 1, column_names=names),
+                parse_options=pa_csv.ParseOptions(delimiter=separator, ignore_empty_lines=False,
+                                                  invalid_row_handler=lambda row, found=invalid: found.append(row)
+                                                  or "skip"),
+                convert_options=pa_csv.ConvertOptions(
+                    column_types=column_types, strings_can_be_null=True, quoted_strings_can_be_null=True,
+                    decimal_point=decimal, auto_dict_encode=True, auto_dict_max_cardinality=DICTIONARY_LIMIT),
+            )
+        except (pa.ArrowException, ValueError, OverflowError):
+            continue  # a column typed from the first block failed later on: read everything as text
+        if invalid or not _one_line_per_row(text, header_index, table.num_rows):
+            break
+        rows = np.arange(table.num_rows, dtype=np.int64) + header_index + 2
+        return table.to_pandas(date_as_object=False), rows, []
+    return None, np.empty(0, dtype=np.int64), []
 
-    try:
-        table = pa_csv.read_csv(
-            pa.BufferReader(text),
-            read_options=pa_csv.ReadOptions(skip_rows=header_index + 1, column_names=[f"c{i}" for i in range(width)]),
-            parse_options=pa_csv.ParseOptions(delimiter=separator, ignore_empty_lines=False,
-                                              invalid_row_handler=on_invalid),
-            convert_options=pa_csv.ConvertOptions(column_types={f"c{i}": pa.large_string() for i in range(width)},
-                                                  strings_can_be_null=True, quoted_strings_can_be_null=True),
-        )
-    except (pa.ArrowException, ValueError, OverflowError):
-        return None, np.empty(0, dtype=np.int64), []
-    line_count = text.count(b"\n") + (0 if text.endswith(b"\n") else 1)
-    if invalid or line_count != header_index + 1 + table.num_rows:
-        return None, np.empty(0, dtype=np.int64), []
-    rows = np.arange(table.num_rows, dtype=np.int64) + header_index + 2
-    return table.to_pandas(), rows, []
+
+def _one_line_per_row(text: bytes, header_index: int, row_count: int) -> bool:
+    """False when quoted line breaks (or old Mac line ends) make line numbers differ from row numbers."""
+    newlines = int(np.count_nonzero(np.frombuffer(text, dtype=np.uint8) == 10))
+    return newlines + (0 if text.endswith(b"\n") else 1) == header_index + 1 + row_count
 
 
 def exact_csv(file_name: str, text: bytes, separator: str, header_index: int,
@@ -260,11 +279,14 @@ def read_excel(file_name: str, data: bytes, sheet: str | None = None) -> SourceT
     try:
         worksheet = pick_sheet(file_name, workbook, sheet)
         rows = [list(r) for r in worksheet.iter_rows(values_only=True)]
+        sheets = list(workbook.sheetnames)
     except (KeyError, ValueError, TypeError, OSError, zipfile.BadZipFile) as error:
         raise refuse(file_name, "the Excel file is damaged and cannot be read") from error
     finally:
         workbook.close()
-    return excel_table(file_name, worksheet.title, rows)
+    table = excel_table(file_name, worksheet.title, rows)
+    table.sheets = sheets
+    return table
 
 
 def pick_sheet(file_name: str, workbook, sheet: str | None):  # noqa: ANN001, ANN201 - openpyxl objects

@@ -81,10 +81,10 @@ def _profile_column(name: str, values: pd.Series, hint: str) -> ColumnProfile:
                          len(filled), unit)
 
 
-def suggest(table: SourceTable, catalog: Catalog) -> ImportMapping:
-    """The app's best guess at a mapping for ``table``."""
+def suggest(table: SourceTable, catalog: Catalog, layout: Layout | None = None) -> ImportMapping:
+    """The app's best guess at a mapping for ``table`` (in ``layout`` when the user chose one)."""
     profiles = profile(table)
-    layout = detect_layout(table, profiles)
+    layout = layout or detect_layout(table, profiles)
     if layout == Layout.CRM:
         mapping = _suggest_crm(table, profiles)
     elif layout == Layout.LONG:
@@ -112,8 +112,8 @@ def detect_layout(table: SourceTable, profiles: dict[str, ColumnProfile]) -> Lay
 
 
 def _date_column(table: SourceTable, profiles: dict[str, ColumnProfile]) -> str | None:
-    candidates = [(words_match(c, DATE_WORDS), profiles[c].date_share, -i, c)
-                  for i, c in enumerate(table.columns) if profiles[c].date_share >= 0.8]
+    candidates = [(words_match(c, DATE_WORDS), profiles[c].date_share, -i, c) for i, c in enumerate(table.columns)
+                  if profiles[c].date_share >= (0.5 if words_match(c, DATE_WORDS) else 0.8)]
     return max(candidates)[3] if candidates else None
 
 
@@ -125,12 +125,20 @@ def _suggest_wide(table: SourceTable, profiles: dict[str, ColumnProfile], catalo
     for column in table.columns:
         if column == date_column:
             mapping.columns[column] = ColumnChoice(role=Role.DATE)
-        elif profiles[column].number_share >= 0.8 and profiles[column].filled:
+        elif _looks_numeric(column, profiles[column], catalog):
             scores[column] = _suggest_metric_column(mapping, column, profiles[column], catalog)
         else:
             mapping.columns[column] = ColumnChoice(role=_text_role(column, profiles[column], layout))
     _drop_repeated_metrics(mapping, scores)
     return mapping
+
+
+def _looks_numeric(column: str, profile: ColumnProfile, catalog: Catalog) -> bool:
+    """Mostly numbers; or some numbers under a header that names a metric (typos are then reported)."""
+    if not profile.filled:
+        return False
+    named = suggest_metric(column, catalog, profile.unit)[1] >= 0.9 or suggest_new_metric(column) is not None
+    return profile.number_share >= 0.8 or (named and profile.number_share >= 0.3)
 
 
 def _suggest_metric_column(mapping: ImportMapping, column: str, profile: ColumnProfile, catalog: Catalog) -> float:

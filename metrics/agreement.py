@@ -9,7 +9,7 @@ because a signature covers exactly what was on the page.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -215,3 +215,12 @@ class LeadershipSystem(BaseModel):
 
     def owner_for(self, mandate: Mandate) -> str:
         return self.meaning_owner if mandate == Mandate.BRAND else self.math_owner
+
+
+def evidence_text(predictor: str, outcome: str, lag: int, evidence: Mapping[str, object],
+                  adopted_on: dt.date) -> str:
+    """One line naming the validator's finding a KPI rests on: what predicts what, how strongly, since when."""
+    ahead = f"{lag} month{'s' if lag != 1 else ''} ahead"
+    r, n = evidence.get("r"), evidence.get("n")
+    strength = f" (r = {r:.2f}, {n} points)" if isinstance(r, int | float) and n else ""
+    return f"{predictor} predicts {outcome} {ahead}{strength}; adopted {adopted_on:%d %b %Y}."[:300]

@@ -11,7 +11,7 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 from metrics.catalog import STANDARD_CATALOG, Aggregation, Band, Catalog, Metric, MetricClass, Unit
-from metrics.formatting import is_good
+from metrics.formatting import format_change, is_good
 from metrics.periods import Month, previous_month, same_month_last_year, trailing
 from metrics.series import Change, MonthlyData, change, monthly_values, period_value
 
@@ -63,6 +63,13 @@ def judge(metric: Metric, moved: Change | None) -> bool | None:
     if moved is None or abs(moved.value) < VISIBLE_CHANGE:
         return None
     return is_good(metric, moved)
+
+
+def change_text(moved: Change | None) -> str:
+    """A change as shown: 'n/a' when unknown, and a change too small to see as 0.0 (never '-0.0')."""
+    if moved is not None and abs(moved.value) < VISIBLE_CHANGE:
+        return format_change(Change(0.0, moved.kind)).replace("+", "")
+    return format_change(moved)
 
 
 def _value(catalog: Catalog, key: str, data: MonthlyData, month: Month) -> float | None:

@@ -144,7 +144,7 @@ def _evidence(result: LagResult) -> str:
             f"{CORRECTION}-corrected p = {result.p_adjusted:.3g}, {result.n} points")
 
 
-def _months_ahead(lag: int) -> str:
+def months_ahead(lag: int) -> str:
     return f"{lag} month{'s' if lag != 1 else ''} ahead"
 
 
@@ -154,7 +154,7 @@ def _verdict(results: list[LagResult], predictor: str, outcome: str) -> tuple[Ve
     if leading:
         best = max(leading, key=lambda r: (abs(r.pearson or 0), -r.lag))
         sense = "" if (best.pearson or 0) > 0 else " (in the opposite direction: when it rises, the outcome falls)"
-        return (VerdictKind.PREDICTS, f"{predictor} predicts {outcome} {_months_ahead(best.lag)}{sense}. "
+        return (VerdictKind.PREDICTS, f"{predictor} predicts {outcome} {months_ahead(best.lag)}{sense}. "
                 f"{_evidence(best)}.", best)
     if reliable:
         return (VerdictKind.MOVES_TOGETHER, f"{predictor} moves with {outcome} in the same month but gives no "

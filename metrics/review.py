@@ -17,7 +17,7 @@ from metrics.catalog import Band, Catalog, Direction, Mandate, Unit
 from metrics.formatting import format_change, format_value
 from metrics.one_view import CardFigures
 from metrics.periods import Month, add_months, month_label
-from metrics.scorecard import Scorecard
+from metrics.scorecard import Scorecard, format_variance
 from metrics.status import RAG_LABELS, Rag
 from metrics.vanity import VanityTrap
 
@@ -196,6 +196,13 @@ def shown(snapshot: ReviewSnapshot, value: float | None, unit: Unit) -> str:
     if snapshot.share_safe and unit == Unit.CURRENCY:
         return MASK
     return format_value(value, unit, snapshot.currency)
+
+
+def shown_gap(snapshot: ReviewSnapshot, value: float | None, unit: Unit) -> str:
+    """A signed gap to target in the KPI's unit ("+$12K", "-3.0 pts"), or the mask for money in share-safe mode."""
+    if snapshot.share_safe and unit == Unit.CURRENCY:
+        return MASK
+    return format_variance(value, unit, snapshot.currency)
 
 
 def percent(value: float | None, signed: bool = False) -> str:

@@ -34,7 +34,6 @@ def monthly_rollup(frame: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     _weighted_averages(result, rule == Aggregation.WEIGHTED_AVERAGE.value, groups, values, weights)
     for aggregation in (Aggregation.FIRST, Aggregation.LAST):
         _first_or_last(result, rule == aggregation.value, aggregation, groups, values)
-    result["month"] = [month.date() for month in pd.to_datetime(result["month"])]
     return result[ROLLUP_COLUMNS].sort_values(["metric_key", "month", "segment"]).reset_index(drop=True)
 
 
@@ -44,7 +43,7 @@ class _Groups:
     def __init__(self, frame: pd.DataFrame) -> None:
         days = parse_dates(pd.Series(frame["date"].cat.categories)).to_numpy().astype("datetime64[D]")
         month_codes, months = pd.factorize(days.astype("datetime64[M]"))
-        self.months = np.asarray(months)
+        self.months = np.array([month.date() for month in pd.to_datetime(months)], dtype=object)
         self.days = days[frame["date"].cat.codes.to_numpy()]
         segment_codes, self.segments = _segments(frame)
         self.month_count, self.segment_count = len(self.months), len(self.segments)

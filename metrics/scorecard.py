@@ -178,6 +178,15 @@ def fill_from_last_year(months: Iterable[Month], actuals: Mapping[Month, float |
     return filled
 
 
+def tidy_target(value: float, unit: Unit) -> float:
+    """Targets are written in round numbers: three significant figures, rates to a hundredth of a point."""
+    if unit == Unit.PERCENT:
+        return round(value, 4)
+    if unit in (Unit.SCORE, Unit.RATIO, Unit.MONTHS):
+        return round(value, 1)
+    return float(f"{value:.3g}")
+
+
 def target_months(latest: Month, back: int = 23, ahead: int = 12) -> list[Month]:
     """The months a target grid shows: two years back to a year ahead of ``latest``."""
     return [add_months(latest, i) for i in range(-back, ahead + 1)]

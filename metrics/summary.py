@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from metrics.catalog import STANDARD_CATALOG, Catalog
-from metrics.formatting import format_change, format_value
-from metrics.one_view import INDEX_OUTCOMES, INDEX_OUTPUTS, card_keys, judge
+from metrics.formatting import format_value
+from metrics.one_view import INDEX_OUTCOMES, INDEX_OUTPUTS, card_keys, change_text, judge
 from metrics.periods import Month, month_label, previous_month
 from metrics.series import Change, MonthlyData, change, period_value
 from metrics.trends import trailing_growth
@@ -52,7 +52,7 @@ def headline(catalog: Catalog, data: MonthlyData, month: Month, currency: str) -
         moved = change(metric, value, _value(catalog, key, data, prev))
         vs = f" vs {month_label(prev)}" if not parts else ""
         text = f"{phrase(metric.label)} {format_value(value, metric.unit, currency)}"
-        parts.append(text + (f" ({format_change(moved)}{vs})" if moved else ""))
+        parts.append(text + (f" ({change_text(moved)}{vs})" if moved else ""))
     if not parts:
         return f"{month_label(month)} has figures, but no revenue, bookings or pipeline yet."
     return f"In {month_label(month)}, {_join(parts)}."
@@ -131,6 +131,6 @@ def biggest_moves(catalog: Catalog, data: MonthlyData, month: Month, currency: s
         if chosen:
             move = max(chosen, key=lambda m: abs(m.change.value))
             metric = catalog[move.key]
-            sentences.append(f"{opening} vs {prev}: {phrase(metric.label)} {format_change(move.change)}, "
+            sentences.append(f"{opening} vs {prev}: {phrase(metric.label)} {change_text(move.change)}, "
                              f"to {format_value(move.value, metric.unit, currency)}.")
     return sentences or [f"Nothing moved in a way that matters vs {prev}."]

@@ -27,13 +27,13 @@ if not months:
 picker_column, summary_column = st.columns([1, 4], vertical_alignment="top")
 with picker_column:
     month = month_picker(months)
+if month not in months:
+    summary_column.info(f"No data for {month_label(month)}. Choose a month with figures in the picker.")
+    st.stop()
 data = cached.monthly_data(url, workspace["id"])
 with summary_column, st.container(border=True):
     st.markdown("**The month in brief**")
     st.markdown(plain(" ".join(month_summary(data, month, workspace["currency"]))))
-if month not in months:
-    st.info(f"No data for {month_label(month)}. Choose a month with figures in the picker.")
-    st.stop()
 
 source_keys = tuple(sorted(STANDARD_CATALOG.needed_base_keys(card_keys())))
 sources = cached.sources_for_month(url, workspace["id"], source_keys, month)

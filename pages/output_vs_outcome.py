@@ -8,6 +8,7 @@ from components import output_outcome as view
 from components.client_banner import client_banner
 from components.frame import current_workspace
 from components.period_picker import month_picker
+from components.presentation import editing
 from components.text import plain
 from components.validator import adopt_control, indicator_card, validator_inputs
 from db import cached
@@ -54,7 +55,7 @@ with contrast_tab:
     for column, metric_class in zip(st.columns(2), (MetricClass.OUTPUT, MetricClass.OUTCOME), strict=True):
         with column:
             view.contrast_table(sides[metric_class], metric_class, catalog)
-    with st.expander("Which outputs are meant to drive which outcomes (editable for this client)"):
+    with editing("driver_map"), st.expander("Which outputs are meant to drive which outcomes (editable)"):
         if (new_map := view.driver_map_editor(catalog, drivers)) is not None:
             try:
                 with session_scope(engine_for(url)) as session:
@@ -101,7 +102,9 @@ with validator_tab:
             view.lag_table(analysis)
         with st.expander("What the verdict means, and what it does not"):
             st.markdown(view.CEO_EXPLANATION)
-    if (adopter := adopt_control(analysis, labels)) is not None and analysis.best is not None:
+    with editing("adopt_indicator"):
+        adopter = adopt_control(analysis, labels)
+    if adopter is not None and analysis.best is not None:
         with session_scope(engine_for(url)) as session:
             adopt_indicator(session, workspace_id, IndicatorIn(
                 outcome_key=choice.outcome, predictor_key=choice.predictor, lag_months=analysis.best.lag,

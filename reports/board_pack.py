@@ -17,7 +17,7 @@ from pptx.slide import Slide
 from metrics.catalog import BAND_TITLES, MANDATE_TITLES, Mandate, Unit
 from metrics.formatting import currency_symbol
 from metrics.periods import month_label
-from metrics.review import KpiSnapshot, ReviewSnapshot, percent, shown
+from metrics.review import KpiSnapshot, ReviewSnapshot, percent, shown, shown_gap
 from metrics.status import RAG_COLORS, RAG_LABELS, Rag
 from reports.pptx_parts import (
     DRAFT_NAME,
@@ -32,6 +32,7 @@ from reports.pptx_parts import (
 )
 
 ACTIONS_PER_SLIDE = 10
+VANITY_ROWS = 6  # the widest gaps; more would not fit a slide
 TARGET_COLOR = "#7a8594"
 DRAFT_RED = "#c62828"
 
@@ -84,17 +85,17 @@ def title_slide(deck: Presentation, snapshot: ReviewSnapshot, draft: bool) -> No
 
 
 def one_view_slide(deck: Presentation, snapshot: ReviewSnapshot) -> None:
+    """The month in plain words on top; the three bands side by side below, as on the One View."""
     slide = titled_slide(deck, f"One view of {month_label(snapshot.month)}", snapshot.color)
-    text(slide, Box(0.5, 1.5, 5.3, 5.3), snapshot.summary or ["No summary for this month."], size=15)
-    rows: list[list[str]] = []
-    for band, title in BAND_TITLES.items():
+    text(slide, Box(0.5, 1.2, 12.3, 1.6), snapshot.summary or ["No summary for this month."], size=14)
+    for index, (band, title) in enumerate(BAND_TITLES.items()):
         cards = [c for c in snapshot.cards if c.band == band and (c.value is not None or _masked(snapshot, c.unit))]
-        rows += [[title if i == 0 else "", c.label, shown(snapshot, c.value, c.unit), c.change_month, c.change_year]
-                 for i, c in enumerate(cards)]
-    if rows:
-        header = ["", "Metric", "Value", "vs last month", "vs last year"]
-        table(slide, Box(6.1, 1.3, 6.8, 0.2 * (len(rows) + 1)), header, rows, size=9,
-              widths=(1.3, 2.2, 1.1, 1.1, 1.1), header_color=snapshot.color)
+        rows = [[c.label, shown(snapshot, c.value, c.unit), c.change_month, c.change_year] for c in cards]
+        left = 0.5 + index * 4.15
+        text(slide, Box(left, 2.85, 4.0, 0.35), [title], size=13, bold=True)
+        if rows:
+            table(slide, Box(left, 3.25, 4.0, 0.3 * (len(rows) + 1)), ["Metric", "Value", "vs month", "vs year"],
+                  rows, size=9, widths=(1.6, 0.8, 0.8, 0.8), header_color=snapshot.color)
 
 
 def _masked(snapshot: ReviewSnapshot, unit: Unit) -> bool:
@@ -109,7 +110,7 @@ def scorecard_slide(deck: Presentation, snapshot: ReviewSnapshot, mandate: Manda
         text(slide, Box(0.5, 1.6, 12.3, 1.0), ["No agreed KPI on this mandate."], size=18, color=MUTED)
         return
     rows = [[k.label, k.owner, shown(snapshot, k.actual, k.unit), shown(snapshot, k.target, k.unit),
-             shown(snapshot, k.variance, k.unit), percent(k.variance_pct, signed=True), percent(k.pct_of_target),
+             shown_gap(snapshot, k.variance, k.unit), percent(k.variance_pct, signed=True), percent(k.pct_of_target),
              RAG_LABELS[k.rag], str(k.streak), _votes(k)] for k in kpis]
     fills = {(i, 7): RAG_COLORS[k.rag] for i, k in enumerate(kpis)}
     header = ["KPI", "Owner", "Actual", "Target", "Variance", "Variance %", "% of target", "Status", "Streak",
@@ -142,7 +143,7 @@ def kpi_slide(deck: Presentation, snapshot: ReviewSnapshot, kpi: KpiSnapshot) ->
                chart_format(snapshot, kpi), colors=(snapshot.color, TARGET_COLOR))
     chip(slide, Box(9.0, 1.4, 1.9, 0.5), RAG_LABELS[kpi.rag], RAG_COLORS[kpi.rag], name="RAG status")
     facts = [f"Actual: {shown(snapshot, kpi.actual, kpi.unit)}", f"Target: {shown(snapshot, kpi.target, kpi.unit)}",
-             f"Variance: {shown(snapshot, kpi.variance, kpi.unit)} ({percent(kpi.variance_pct, signed=True)})",
+             f"Variance: {shown_gap(snapshot, kpi.variance, kpi.unit)} ({percent(kpi.variance_pct, signed=True)})",
              f"% of target: {percent(kpi.pct_of_target)} · {kpi.streak} month(s) at this status",
              f"Owner: {kpi.owner or '-'}", f"Confidence CEO / CMO: {_votes(kpi)}"]
     if kpi.reconciliation is not None:
@@ -164,9 +165,12 @@ def vanity_slide(deck: Presentation, snapshot: ReviewSnapshot) -> None:
     text(slide, Box(0.5, 1.2, 12.3, 0.5), ["Vanity traps: outputs that grew while their outcomes did not"],
          size=16, bold=True)
     rows = [[t.output_label, percent(t.output_growth, signed=True), t.outcome_label,
-             percent(t.outcome_growth, signed=True), t.reading] for t in traps[:8]]
+             percent(t.outcome_growth, signed=True), t.reading] for t in traps[:VANITY_ROWS]]
     table(slide, Box(0.5, 1.8, 12.3, 0.6 * (len(rows) + 1)), ["Output", "Change", "Outcome", "Change", "Reading"],
           rows, size=11, widths=(1.8, 1.0, 1.8, 1.0, 6.7), header_color=snapshot.color)
+    if len(traps) > VANITY_ROWS:
+        text(slide, Box(0.5, 6.5, 12.3, 0.4), [f"{len(traps) - VANITY_ROWS} more on the Output vs outcome page "
+                                               "of Alignboard, the widest gaps shown first."], size=11, color=MUTED)
 
 
 def _chunks(items: Sequence, size: int) -> list[Sequence]:

@@ -172,12 +172,18 @@ _VANITY = {"impressions": 1.11, "ctr": 0.99, "engagement_rate": 1.01, "sessions"
 
 
 def last_complete_month(today: dt.date | None = None) -> Month:
+    """The month before the current one: the latest month whose every day has passed."""
     return add_months(month_start(today or dt.date.today()), -1)
 
 
 def generate(profile: CompanyProfile, end_month: Month | None = None, seed: int = DEFAULT_SEED) -> pd.DataFrame:
-    """Long rows (date, metric, value, segment, weight) for 36 months ending with ``end_month``."""
+    """Long rows (date, metric, value, segment, weight) for 36 months ending with ``end_month``.
+
+    ``end_month`` defaults to the last complete month, so the demo always looks current.
+    """
     end = month_start(end_month or last_complete_month())
+    if end > last_complete_month():
+        raise ValueError(f"the sample data must end with a complete month ({last_complete_month():%Y-%m} or earlier)")
     months = months_between(add_months(end, -(HISTORY_MONTHS - 1)), end)
     rng = np.random.default_rng([seed, zlib.crc32(profile.name.encode())])
     model = _Model(_PLANS[profile.kind], profile.vanity_months, months, rng)
@@ -190,7 +196,7 @@ class _Model:
     """Monthly drivers for one company; every figure is computed from these."""
 
     def __init__(self, plan: _Plan, vanity_months: int, months: list[Month], rng: np.random.Generator) -> None:
-        self.plan, self.months, self.rng = plan, months, rng
+        self.plan, self.months, self.rng, self.vanity_months = plan, months, rng, vanity_months
         self.n = len(months)
         t = np.arange(self.n)
         self.t = t
@@ -328,7 +334,7 @@ def _split_metric(model: _Model, key: str, monthly: np.ndarray, days: pd.Datetim
     values = np.zeros((len(shares), len(days)))
     for i in range(model.n):
         in_month = np.flatnonzero(month_index == i)
-        tilt = shares * (1 + focus * model.step[i] / 6)
+        tilt = shares * (1 + focus * model.step[i] / max(model.vanity_months, 1))
         cells = np.outer(tilt, weekday[in_month]) * np.exp(rng.normal(0, 0.08, (len(shares), len(in_month))))
         cells /= cells.sum()
         values[:, in_month] = _spread(rng, monthly[i], cells, key == "marketing_spend")

@@ -14,12 +14,16 @@ from db.ingest import ingest
 from db.models import Workspace
 from db.workspaces import WorkspaceIn, create_workspace, workspace_by_name
 from sample_data.generator import DEMO_COMPANIES, CompanyProfile, generate
+from sample_data.reviews import seed_reviews
+from sample_data.scorecard import seed_scorecard
 
 SAMPLE_SOURCE = "Sample data generator"
 
 Seeder = Callable[[Engine, int, CompanyProfile], None]
 SEEDERS: list[Seeder] = []
 """Called once for each demo workspace just created (engine, workspace id, profile), after its data is in."""
+SEEDERS.append(seed_scorecard)  # signed agreements, targets, commentary, votes
+SEEDERS.append(seed_reviews)  # two closed past reviews with notes and actions; after the scorecard
 
 
 def ensure_sample_data(engine: Engine, end_month: dt.date | None = None) -> list[str]:

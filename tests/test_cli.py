@@ -59,7 +59,7 @@ def test_a_command_registered_in_commands_runs_with_its_own_arguments(monkeypatc
         parser.add_argument("--times", type=int, default=1)
 
     def hello(args: argparse.Namespace) -> int:
-        print("hello " * args.times)
+        sys.stdout.write("hello " * args.times + "\n")
         return 3
 
     monkeypatch.setitem(cli.COMMANDS, "hello", ("Say hello.", add_arguments, hello))

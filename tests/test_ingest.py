@@ -10,11 +10,11 @@ from sqlalchemy import Engine, MetaData, select
 
 from db import ingest as ingest_module
 from db.engine import session_scope
-from db.ingest import ingest, undo_batch
+from db.ingest import frame_digest, ingest, undo_batch
 from db.queries import monthly_data
 from db.workspaces import WorkspaceIn, create_workspace
 from metrics.series import MonthPoint
-from metrics.validation import ImportRejected
+from metrics.validation import ImportRejected, as_categories
 
 JAN, FEB = dt.date(2025, 1, 1), dt.date(2025, 2, 1)
 TODAY = dt.date(2026, 1, 1)
@@ -106,10 +106,10 @@ def test_failure_while_writing_leaves_nothing_behind(engine: Engine, workspace_i
     load(engine, workspace_id, DAILY)
     before = dump(engine)
 
-    def broken(*_args: object) -> list[dict]:
+    def broken(*_args: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ingest_module, "_observation_rows", broken)
+    monkeypatch.setattr(ingest_module, "_insert_observations", broken)
     with pytest.raises(RuntimeError):
         load(engine, workspace_id, DAILY)  # the batch row and the replacement marks are rolled back too
     assert dump(engine) == before
@@ -170,3 +170,20 @@ def test_undo_in_any_order_never_doubles(engine: Engine, workspace_id: int, undo
     for name in undo:
         undo_batch(engine, workspace_id, batches[name])
     assert read(engine, workspace_id, "clicks") == ({} if expected is None else {JAN: expected})
+
+
+def test_digest_does_not_depend_on_how_text_columns_are_held() -> None:
+    assert frame_digest(DAILY) == frame_digest(as_categories(DAILY))
+    assert frame_digest(DAILY) != frame_digest(DAILY.iloc[::-1])
+
+
+def test_undo_with_segments_and_partly_overlapping_imports(engine: Engine, workspace_id: int) -> None:
+    first = rows(("2025-01-05", "clicks", "a", 1), ("2025-01-05", "clicks", "b", 2), ("2025-02-05", "clicks", "a", 4))
+    second = rows(("2025-01-09", "clicks", "a", 10))  # January only
+    third = rows(("2025-01-07", "clicks", "c", 100), ("2025-02-07", "clicks", "c", 200))
+    batch_ids = [load(engine, workspace_id, frame) for frame in (first, second, third)]
+    assert read(engine, workspace_id, "clicks") == {JAN: 100.0, FEB: 200.0}
+    undo_batch(engine, workspace_id, batch_ids[1])
+    assert read(engine, workspace_id, "clicks") == {JAN: 100.0, FEB: 200.0}
+    undo_batch(engine, workspace_id, batch_ids[2])
+    assert read(engine, workspace_id, "clicks") == {JAN: 3.0, FEB: 4.0}  # the first import, both segments

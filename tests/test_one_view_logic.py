@@ -9,8 +9,8 @@ import pytest
 
 from metrics.catalog import STANDARD_CATALOG, Band, MetricClass
 from metrics.formatting import format_change
-from metrics.one_view import BAND_METRICS, card_figures, card_keys, index_lines, indexed
-from metrics.series import ChangeKind, MonthPoint
+from metrics.one_view import BAND_METRICS, card_figures, card_keys, change_text, index_lines, indexed, judge
+from metrics.series import Change, ChangeKind, MonthPoint
 from metrics.summary import month_summary, phrase
 
 MAR_25, JAN, FEB, MAR = dt.date(2025, 3, 1), dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)
@@ -73,6 +73,22 @@ def test_missing_or_zero_previous_month_is_not_applicable(key: str) -> None:
     assert card.value is not None
     assert card.vs_previous_month is None and card.previous_month_good is None
     assert format_change(card.vs_previous_month) == "n/a"
+
+
+@pytest.mark.parametrize(("moved", "expected"), [
+    (None, "n/a"),
+    (Change(-0.04, ChangeKind.POINTS), "0.0 pts"),  # never "-0.0 pts"
+    (Change(0.03, ChangeKind.RELATIVE), "0.0%"),
+    (Change(-1.26, ChangeKind.RELATIVE), "-1.3%"),
+    (Change(12.0, ChangeKind.POINTS), "+12.0 pts"),
+])
+def test_change_text(moved: Change | None, expected: str) -> None:
+    assert change_text(moved) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [(0.04, None), (-0.04, None), (3.0, False), (-3.0, True)])
+def test_a_change_too_small_to_see_is_neither_good_nor_bad(value: float, expected: bool | None) -> None:
+    assert judge(STANDARD_CATALOG["cac"], Change(value, ChangeKind.RELATIVE)) is expected
 
 
 def test_sparkline_covers_twelve_months_with_gaps() -> None:

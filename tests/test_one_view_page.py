@@ -74,7 +74,8 @@ def test_cards_show_the_database_figures(seeded: dict, name: str, which: str) ->
     assert shown_cards(at) == expected_cards(company, month)
     assert at.selectbox(key="_review_month_picker").value == month
     assert not any(value == "no data" for value in shown_cards(at).values())
-    assert len(at.get("plotly_chart")) == 1
+    charts = [chart.proto.spec for chart in at.get("plotly_chart")]
+    assert sum("Index (first month = 100)" in spec for spec in charts) == 1
 
 
 @pytest.mark.parametrize("name", COMPANIES)
@@ -112,3 +113,51 @@ def test_switching_company_keeps_the_month_and_does_not_crash(seeded: dict) -> N
     at.run()
     assert not at.exception
     assert shown_cards(at) == expected_cards(bloom, month)
+
+
+def _card_with_agreement() -> None:
+    import datetime as dt
+
+    from components.kpi_card import kpi_card
+    from metrics.catalog import STANDARD_CATALOG
+    from metrics.one_view import card_figures
+    from metrics.series import MonthPoint
+    from metrics.status import Rag
+
+    month = dt.date(2026, 3, 1)
+    data = {"deals_won": {month: MonthPoint(30)}, "deals_lost": {month: MonthPoint(70)}}
+    kpi_card(card_figures(STANDARD_CATALOG, "win_rate", data, month), "USD", target_text="≥ 25%", status=Rag.AMBER)
+
+
+def test_an_agreed_kpi_card_shows_target_and_status() -> None:
+    at = AppTest.from_function(_card_with_agreement).run()
+    assert not at.exception
+    assert at.metric[0].label == "Win rate" and at.metric[0].value == "30.0%"
+    html = " ".join(block.value for block in at.markdown)
+    assert "Target: ≥ 25%" in html and "At risk" in html
+    assert "n/a" in at.metric[0].proto.delta  # no figures for February
+
+
+def _picker(months: list) -> None:
+    import streamlit as st
+
+    from components.period_picker import month_picker
+
+    st.write(month_picker(months))
+
+
+@pytest.mark.parametrize(("stored", "expected", "label"), [
+    (None, dt.date(2026, 3, 1), "Mar 2026"),
+    ("not a month", dt.date(2026, 3, 1), "Mar 2026"),
+    (dt.date(2026, 2, 1), dt.date(2026, 2, 1), "Feb 2026"),
+    (dt.date(2019, 1, 1), dt.date(2019, 1, 1), "Jan 2019 (no data)"),
+])
+def test_month_picker_defaults_to_newest_and_keeps_the_shared_month(stored, expected, label) -> None:
+    at = AppTest.from_function(_picker, args=([dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)],))
+    if stored is not None:
+        at.session_state[MONTH_KEY] = stored
+    at.run()
+    assert not at.exception
+    box = at.selectbox(key="_review_month_picker")
+    assert box.value == expected and box.format_func(box.value) == label
+    assert box.options[0] == "Mar 2026"  # newest first

@@ -116,6 +116,11 @@ def test_default_end_month_is_the_last_complete_month() -> None:
     assert latest == add_months(last_complete_month(), 1) - dt.timedelta(days=1)
 
 
+def test_a_month_that_is_not_over_yet_is_refused() -> None:
+    with pytest.raises(ValueError, match="must end with a complete month"):
+        generate(BLOOM, dt.date.today().replace(day=1))
+
+
 @pytest.mark.parametrize("profile", DEMO_COMPANIES, ids=lambda p: p.name)
 def test_figures_add_up(profile) -> None:
     data = rolled_up(generate(profile, END))

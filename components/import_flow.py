@@ -1,0 +1,168 @@
+"""The steps of importing a file: upload, how it was read, mapping, dry run, import with a progress bar."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+
+import streamlit as st
+
+from components.import_mapping import crm_options, mapping_editor, metric_name_options, reading_options
+from components.import_results import outcome_summary, problems_table
+from components.text import plain
+from db import cached
+from db.engine import engine_for, session_scope
+from db.imports import ImportOutcome, Progress, import_table, save_preset
+from importers.convert import detected_grain
+from importers.mapping import LAYOUT_TITLES, ImportMapping, Layout
+from importers.reading import SourceTable, read_file
+from importers.suggest import apply_preset, suggest
+from metrics.catalog import Catalog
+from metrics.validation import ImportRejected
+from settings import get_settings
+
+log = logging.getLogger(__name__)
+SUGGESTED = "Suggested by Alignboard"
+DECIMALS = {"auto": "Detect", ".": "Point (1,234.56)", ",": "Comma (1.234,56)"}
+FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm"]
+
+
+def uploaded_table(workspace_id: int) -> tuple[SourceTable, str] | None:
+    """The uploaded file read into a table (once per file and reading choice), and its decimal choice."""
+    max_mb = get_settings().max_upload_mb
+    upload = st.file_uploader(f"CSV or Excel file (up to {max_mb} MB)", type=FILE_TYPES, max_upload_size=max_mb,
+                              key=f"import_upload_{workspace_id}")
+    if upload is None:
+        st.caption("Wide sheets (a date column, one column per metric), long sheets (date, metric, value), "
+                   "ad-platform exports and CRM opportunity exports are recognised.")
+        return None
+    sheet_cell, decimal_cell = st.columns(2)
+    decimal = decimal_cell.selectbox("Decimal mark", list(DECIMALS), format_func=DECIMALS.get, key="import_decimal")
+    sheet_key = f"import_sheet_{upload.file_id}"
+    key = (upload.file_id, st.session_state.get(sheet_key), decimal)
+    if st.session_state.get("import_table_key") != key:
+        with st.spinner("Reading the file…"):
+            table = read_file(upload.name, upload.getvalue(), max_mb, key[1], None if decimal == "auto" else decimal)
+        st.session_state["import_table"] = table
+        st.session_state["import_table_key"] = (upload.file_id, table.sheet or None, decimal)
+    table = st.session_state["import_table"]
+    if table.sheets:
+        sheet_cell.selectbox("Sheet", table.sheets, index=table.sheets.index(table.sheet), key=sheet_key)
+    return table, decimal
+
+
+def starting_mapping(table: SourceTable, catalog: Catalog,
+                     presets: dict[str, ImportMapping]) -> tuple[str, ImportMapping]:
+    """The suggested mapping or a saved preset applied to this file; the user may change the layout.
+
+    Returns the widget-key prefix for this file, start and layout (so a new file starts fresh) and the mapping.
+    """
+    choice = st.selectbox("Start from", [SUGGESTED, *presets], key="import_preset_choice",
+                          help="Presets are mappings saved for this client company, to reuse next month.")
+    if choice == SUGGESTED:
+        start = suggest(table, catalog)
+    else:
+        start, missing = apply_preset(presets[choice], table, catalog)
+        if missing:
+            st.warning(plain(f"This file lacks columns the preset expects: {', '.join(missing)}"))
+    layouts = list(Layout)
+    file_key = table.digest[:12]
+    layout = st.selectbox("Layout", layouts, index=layouts.index(start.layout), format_func=LAYOUT_TITLES.get,
+                          key=f"import_layout_{file_key}_{choice}")
+    if layout != start.layout:
+        start = suggest(table, catalog, layout)
+    return f"{file_key}-{choice}-{layout.value}", start
+
+
+def confirmed_mapping(table: SourceTable, start: ImportMapping, catalog: Catalog, decimal: str,
+                      key: str) -> ImportMapping:
+    with st.container(border=True):
+        st.markdown("**2 · What each column holds**")
+        mapping = mapping_editor(table, start, catalog, key)
+        mapping.decimal = decimal
+        detected = detected_grain(table, mapping)
+        with st.expander("How to read the dates", expanded=False):
+            reading_options(mapping, start, detected, key)
+        if mapping.layout == Layout.CRM:
+            with st.expander("Stages and lead sources", expanded=True):
+                crm_options(table, mapping, key)
+        if mapping.layout == Layout.LONG and mapping.metric_names:
+            with st.expander("Metric names in the file", expanded=True):
+                metric_name_options(mapping, catalog, key)
+        mapping.source_name = st.text_input(
+            "Source name", value=start.source_name, key=f"{key}-source", max_chars=255,
+            help="Re-importing the same source replaces its values for the months in the file; other sources stay.")
+    return mapping
+
+
+def preset_saver(workspace_id: int, mapping: ImportMapping, by: str) -> None:
+    name_cell, button_cell = st.columns([3, 1], vertical_alignment="bottom")
+    name = name_cell.text_input("Save this mapping as a preset", placeholder="e.g. Google Ads monthly export",
+                                key="import_preset_name")
+    if button_cell.button("Save preset", key="import_preset_save") and name.strip():
+        with session_scope(engine_for(cached.database_url())) as session:
+            save_preset(session, workspace_id, name, mapping, by)
+        st.toast(f"Preset '{name.strip()}' saved.")
+
+
+def fingerprint(table: SourceTable, mapping: ImportMapping) -> str:
+    """Which file and mapping a dry run was for: importing needs a passed dry run of exactly these."""
+    return hashlib.sha256(f"{table.digest}|{mapping.model_dump_json()}".encode()).hexdigest()
+
+
+def run_import_with(action: Callable[[Progress], ImportOutcome]) -> ImportOutcome:
+    """Run an import step with a progress bar that follows it (and disappears when it is done)."""
+    bar = st.progress(0.0, text="Starting…")
+    try:
+        return action(lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text))
+    finally:
+        bar.empty()
+
+
+def run_import(workspace_id: int, table: SourceTable, mapping: ImportMapping, by: str,
+               dry_run: bool) -> ImportOutcome:
+    return run_import_with(lambda progress: import_table(
+        engine_for(cached.database_url()), workspace_id, table, mapping, created_by=by, dry_run=dry_run,
+        progress=progress))
+
+
+def import_buttons(workspace: dict, table: SourceTable, mapping: ImportMapping, by: str) -> None:
+    """Dry run first; Import only once a dry run of this very file and mapping has passed."""
+    stamp = fingerprint(table, mapping)
+    passed = st.session_state.get("import_passed") == stamp
+    dry_cell, import_cell = st.columns(2)
+    if dry_cell.button("Preview (dry run)", key="import_dry_run", width="stretch"):
+        st.session_state.pop("import_done", None)
+        outcome = run_import(workspace["id"], table, mapping, by or "preview", dry_run=True)
+        st.session_state["import_preview"] = (stamp, outcome)
+        passed = outcome.accepted
+        st.session_state["import_passed"] = stamp if passed else None
+    clicked = import_cell.button("Import", type="primary", key="import_run", disabled=not passed, width="stretch",
+                                 help=None if passed else "Run the preview (dry run) of this file and mapping first.")
+    if clicked and not by:
+        st.error("Type your name in 'Imported by' so the history says who imported the file.")
+    elif clicked:
+        outcome = run_import(workspace["id"], table, mapping, by, dry_run=False)
+        st.session_state["import_preview"] = (stamp, outcome)
+        st.session_state["import_passed"] = None
+        st.session_state["import_done"] = stamp
+    preview = st.session_state.get("import_preview")
+    if preview and preview[0] == stamp:
+        outcome_summary(preview[1], workspace["currency"], dry_run=st.session_state.get("import_done") != stamp)
+        if st.session_state.get("import_done") == stamp and preview[1].accepted:
+            st.page_link("pages/one_view.py", label="See it in the one view", icon=":material/dashboard:")
+
+
+def guarded(step: Callable[[], None], what: str) -> None:
+    """Run a step of the page; a file that cannot be read shows its problems, anything else a short apology."""
+    try:
+        step()
+    except ImportRejected as rejected:
+        problems_table(rejected.problems, dry_run=False)
+    except Exception as error:
+        if type(error).__name__ in ("RerunException", "StopException"):
+            raise  # Streamlit's own control flow (st.rerun, st.stop)
+        log.exception("data page: %s failed", what)
+        st.error(f"Sorry, {what} failed and nothing was changed. Try again; if it keeps failing, the server log "
+                 "has the details.")

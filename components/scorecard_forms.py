@@ -1,0 +1,95 @@
+"""The scorecard's editing controls: commentary and confidence votes per KPI, the leadership system.
+
+Forms return what was typed, or None; ``attempt`` runs the page's write in one transaction and shows
+a refusal or a conflict plainly, with nothing changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+import streamlit as st
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+from streamlit.delta_generator import DeltaGenerator
+
+from db.engine import get_engine, session_scope
+from db.scorecard import EditConflict
+from metrics.agreement import LITMUS_QUESTIONS, AgreementError, LeadershipSystem
+from metrics.catalog import MANDATE_TITLES, Mandate
+from metrics.scorecard import KpiLine
+
+log = logging.getLogger(__name__)
+VOTES = [None, 1, 2, 3, 4, 5]
+
+
+def attempt(write: Callable[[Session], object]) -> bool:
+    """Run one write; True when it was saved. Refusals and conflicts are shown, never a stack trace."""
+    try:
+        with session_scope(get_engine()) as session:
+            write(session)
+    except (AgreementError, EditConflict) as error:
+        st.error(str(error), icon=":material/block:")
+        return False
+    except Exception:  # noqa: BLE001 - the user sees a short apology, the log keeps the detail
+        log.exception("saving the scorecard failed")
+        st.error("Sorry, that could not be saved. Nothing was changed; try again, and check the server log.")
+        return False
+    return True
+
+
+class KpiNote(BaseModel):
+    """What someone typed for one KPI this month."""
+
+    text: str
+    ceo: int | None
+    cmo: int | None
+
+
+def _vote(where: DeltaGenerator, label: str, current: int | None, key: str) -> int | None:
+    return where.radio(label, VOTES, index=VOTES.index(current), key=key, horizontal=True,
+                       format_func=lambda v: "–" if v is None else str(v),
+                       help="1: we do not trust this number · 5: we trust it fully")
+
+
+def kpi_note_form(line: KpiLine, month: dt.date) -> KpiNote | None:
+    """Commentary and the two confidence votes for one KPI in one month."""
+    key = f"{line.key}_{month:%Y%m}_{line.commentary_version or 0}"
+    with st.form(f"note_{key}", border=False):
+        text = st.text_area("What we are doing to improve it", value=line.commentary, key=f"text_{key}", height=90)
+        ceo, cmo = st.columns(2)
+        ceo_vote = _vote(ceo, "CEO's confidence", line.ceo_confidence, f"ceo_{key}")
+        cmo_vote = _vote(cmo, "CMO's confidence", line.cmo_confidence, f"cmo_{key}")
+        submitted = st.form_submit_button("Save", icon=":material/save:")
+    return KpiNote(text=text, ceo=ceo_vote, cmo=cmo_vote) if submitted else None
+
+
+def leadership_form(current: LeadershipSystem, today: dt.date) -> LeadershipSystem | None:
+    """Edit the leadership system; returns the answers (carrying the version read) when saved."""
+    mandates: list[Mandate | None] = [None, *Mandate]
+    with st.form(f"leadership_{current.version or 0}"):
+        meaning, math, lead = st.columns(3)
+        meaning_owner = meaning.text_input("Who owns the meaning (brand)?", current.meaning_owner)
+        math_owner = math.text_input("Who owns the math (growth)?", current.math_owner)
+        priority = lead.selectbox("Which mandate matters most in the next 18–24 months?", mandates,
+                                  index=mandates.index(current.priority_mandate),
+                                  format_func=lambda m: "Not decided" if m is None else MANDATE_TITLES[m])
+        answers = [st.text_area(question, value, height=70)
+                   for question, value in zip(LITMUS_QUESTIONS, current.answers, strict=True)]
+        by, on = st.columns(2)
+        answered_by = by.text_input("Answered by", current.answered_by)
+        answered_on = on.date_input("Answered on", current.answered_on or today, max_value=today)
+        submitted = st.form_submit_button("Save answers", icon=":material/save:")
+    if not submitted:
+        return None
+    try:
+        return LeadershipSystem(meaning_owner=meaning_owner.strip(), math_owner=math_owner.strip(),
+                                priority_mandate=priority, split_answer=answers[0].strip(),
+                                priority_answer=answers[1].strip(), build_answer=answers[2].strip(),
+                                answered_on=answered_on, answered_by=answered_by.strip(), version=current.version)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        st.error(f"Not saved: {'.'.join(str(p) for p in problem['loc'])} — {problem['msg']}.")
+        return None

@@ -1,0 +1,147 @@
+"""How the agreed scorecard looks: the agreement line, one table per mandate, a KPI's trend against
+its target, the reconciliation table and the leadership system. Receives computed values; never queries.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.rag_badge import rag_badge_html
+from components.text import plain
+from metrics.agreement import LITMUS_QUESTIONS, ROLE_TITLES, LeadershipSystem, Role
+from metrics.catalog import MANDATE_TITLES, Unit
+from metrics.formatting import format_value
+from metrics.periods import month_label
+from metrics.review import MASK
+from metrics.scorecard import KpiLine, Reconciliation, Scorecard, format_pct, format_variance, reconcile
+from metrics.status import RAG_COLORS, RAG_LABELS, Rag
+
+TARGET_COLOR = "#6b7785"
+ACTUAL_COLOR = "#1f4e79"
+FONT = "Source Sans Pro, sans-serif"
+
+
+def figure(value: float | None, unit: Unit, currency: str, safe: bool = False) -> str:
+    """A value with its unit; share-safe mode hides absolute currency amounts."""
+    return MASK if safe and unit == Unit.CURRENCY and value is not None else format_value(value, unit, currency)
+
+
+def agreement_line(card: Scorecard) -> None:
+    """Which agreement drives the page, who signed it and when, and any draft waiting."""
+    signed = "; ".join(f"{ROLE_TITLES[Role(s.role)]} {s.name}, {s.signed_at:%d %b %Y}" for s in card.signatures)
+    st.markdown(f"**{card.agreement}** · signed by {plain(signed)}")
+    if card.pending_draft:
+        st.caption(f"{card.pending_draft} is waiting for signatures; until both sign, this scorecard uses "
+                   f"{card.agreement}.")
+
+
+def streak_text(line: KpiLine) -> str:
+    if line.rag == Rag.NO_DATA:
+        return "—"
+    return f"{line.streak} month{'s' if line.streak != 1 else ''} {RAG_LABELS[line.rag].lower()}"
+
+
+def _confidence(line: KpiLine) -> str:
+    votes = f"CEO {line.ceo_confidence or '–'} · CMO {line.cmo_confidence or '–'}"
+    return f"{votes} ⚠ we disagree about this number" if line.disagree else votes
+
+
+def mandate_frame(lines: Sequence[KpiLine], currency: str, safe: bool = False) -> pd.DataFrame:
+    """One row per KPI of one mandate, as shown in its table."""
+    return pd.DataFrame({
+        "KPI": [k.label for k in lines],
+        "Owner": [k.owner for k in lines],
+        "Actual": [figure(k.actual, k.unit, currency, safe) for k in lines],
+        "Target": [figure(k.target, k.unit, currency, safe) for k in lines],
+        "Variance": [MASK if safe and k.unit == Unit.CURRENCY and k.variance is not None
+                     else format_variance(k.variance, k.unit, currency) for k in lines],
+        "Variance %": [format_pct(k.variance_pct) for k in lines],
+        "Status": [RAG_LABELS[k.rag] for k in lines],
+        "Streak": [streak_text(k) for k in lines],
+        "Trend": [[p.actual for p in k.trend] for k in lines],
+        "Confidence": [_confidence(k) for k in lines],
+    })
+
+
+def _status_style(value: str) -> str:
+    colors = {RAG_LABELS[r]: RAG_COLORS[r] for r in Rag}
+    return f"background-color: {colors[value]}; color: white; font-weight: 600" if value in colors else ""
+
+
+def mandate_table(lines: Sequence[KpiLine], currency: str, safe: bool = False) -> None:
+    frame = mandate_frame(lines, currency, safe)
+    styled = frame.style.map(_status_style, subset=["Status"])
+    st.dataframe(styled, hide_index=True, width="stretch", column_config={
+        "Trend": st.column_config.LineChartColumn("12 months", width="small"),
+        "Confidence": st.column_config.TextColumn("Confidence (1–5)", width="medium"),
+    })
+
+
+def trend_figure(line: KpiLine, currency: str) -> go.Figure:
+    """Twelve months of actuals, each point in its status colour, against the dashed target line."""
+    labels = [month_label(p.month) for p in line.trend]
+    actual_text = [format_value(p.actual, line.unit, currency) for p in line.trend]
+    target_text = [format_value(p.target, line.unit, currency) for p in line.trend]
+    chart = go.Figure()
+    chart.add_trace(go.Scatter(x=labels, y=[p.target for p in line.trend], name="Target", mode="lines",
+                               line={"color": TARGET_COLOR, "dash": "dash", "width": 2}, customdata=target_text,
+                               hovertemplate="Target %{x}: %{customdata}<extra></extra>"))
+    chart.add_trace(go.Scatter(x=labels, y=[p.actual for p in line.trend], name="Actual", mode="lines+markers",
+                               line={"color": ACTUAL_COLOR, "width": 2}, customdata=actual_text,
+                               marker={"size": 8, "color": [RAG_COLORS[p.rag] for p in line.trend]},
+                               hovertemplate="Actual %{x}: %{customdata}<extra></extra>"))
+    chart.update_layout(height=210, margin={"l": 4, "r": 4, "t": 6, "b": 4}, font={"family": FONT, "size": 11},
+                        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="x unified",
+                        legend={"orientation": "h", "y": 1.12, "x": 0},
+                        xaxis={"type": "category", "showgrid": False},
+                        yaxis={"gridcolor": "#e3e7ec", "zeroline": False, "showticklabels": False})
+    return chart
+
+
+def kpi_heading(line: KpiLine, currency: str, safe: bool = False) -> None:
+    """A KPI's name, status chip, the month's figures and why it was chosen."""
+    st.markdown(f"**{html.escape(line.label)}** &nbsp; {rag_badge_html(line.rag)}", unsafe_allow_html=True)
+    st.markdown(f"{figure(line.actual, line.unit, currency, safe)} against "
+                f"{figure(line.target, line.unit, currency, safe)} ({format_pct(line.variance_pct)}) · "
+                f"{streak_text(line)}".replace("$", "\\$"))
+    st.caption(f"Owner: {plain(line.owner)}" + (f" · {plain(line.rationale)}" if line.rationale else ""))
+    if line.disagree:
+        st.warning("We disagree about this number: the CEO and the CMO trust it "
+                   f"{line.ceo_confidence} and {line.cmo_confidence} out of 5.", icon=":material/gpp_maybe:")
+
+
+def reconciliation_frame(lines: Sequence[KpiLine], currency: str, threshold: float,
+                         safe: bool = False) -> pd.DataFrame:
+    """KPIs reported by two sources this month, each check redone at ``threshold``."""
+    rows = []
+    for line in lines:
+        check: Reconciliation | None = line.reconciliation
+        if check is None:
+            continue
+        check = reconcile(check.source, check.value, check.other_source, check.other_value, threshold)
+        rows.append({"KPI": line.label, "Source of record": check.source,
+                     "Its value": figure(check.value, line.unit, currency, safe),
+                     "Other source": check.other_source,
+                     "Other value": figure(check.other_value, line.unit, currency, safe),
+                     "Variance": format_pct(check.variance_pct),
+                     "Check": f"Above {threshold:.0%}: reconcile" if check.flagged else "Within tolerance"})
+    return pd.DataFrame(rows)
+
+
+def leadership_summary(answers: LeadershipSystem) -> None:
+    """Who owns the meaning and the math, what matters most, and the litmus answers with their date."""
+    meaning, math, priority = st.columns(3)
+    meaning.metric("Owns the meaning (brand)", answers.meaning_owner or "not named")
+    math.metric("Owns the math (growth)", answers.math_owner or "not named")
+    lead = MANDATE_TITLES[answers.priority_mandate] if answers.priority_mandate else "not decided"
+    priority.metric("Matters most, next 18–24 months", lead)
+    when = f"{answers.answered_on:%d %b %Y}" if answers.answered_on else "not yet"
+    who = f" by {answers.answered_by}" if answers.answered_by else ""
+    st.caption(f"The litmus test, answered {when}{plain(who)}:")
+    for number, (question, answer) in enumerate(zip(LITMUS_QUESTIONS, answers.answers, strict=True), start=1):
+        st.markdown(f"{number}. *{plain(question)}*  \n{plain(answer) if answer else '— no answer recorded'}")

@@ -1,0 +1,507 @@
+"""A mapped table to long rows (date, metric, value, segment, weight, row) ready for the ingest path.
+
+Every cell is checked on the way, in the file's own terms (its row numbers and column names); rows with a
+problem are left out of the result and the problems are returned together, so nothing half-right is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from importers.cells import DateColumn, NumberColumn, currency_matches, parse_dates, parse_numbers
+from importers.grain import Grain, detect_grain, split_weeks
+from importers.mapping import IGNORE_METRIC, ImportMapping, Layout, Role, header_unit
+from importers.problems import CONTROL, ProblemLog
+from importers.reading import SourceTable
+from metrics.catalog import Aggregation, Catalog, Metric, Unit
+from metrics.periods import month_label
+from metrics.validation import Problem
+
+LONG_COLUMNS = ["date", "metric", "value", "segment", "weight", "row"]
+SEGMENT_LENGTH = 120
+UNIT_WORDS = {
+    "%": "%", "percent": "%", "pct": "%", "count": "count", "#": "count", "number": "count", "qty": "count",
+    "units": "count", "score": "score", "points": "score", "pts": "score", "ratio": "ratio", "x": "ratio",
+    "months": "months", "mo": "months", "$": "$", "€": "EUR", "£": "GBP", "¥": "¥",
+}
+UNIT_OF = {"%": Unit.PERCENT, "count": Unit.COUNT, "score": Unit.SCORE, "ratio": Unit.RATIO, "months": Unit.MONTHS}
+
+
+@dataclass
+class Conversion:
+    """Long rows plus what the preview shows: rows read and rejected, grain, how dates and numbers were read."""
+
+    long: pd.DataFrame
+    problems: list[Problem]
+    rows_read: int
+    rows_rejected: int = 0
+    grain: Grain | None = None
+    date_format: str = ""
+    decimal: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def months(self) -> list[dt.date]:
+        if self.long.empty:
+            return []
+        months = pd.to_datetime(self.long["date"]).dt.to_period("M").unique()
+        return sorted(p.to_timestamp().date() for p in months)
+
+    def periods_text(self) -> str:
+        months = self.months
+        if not months:
+            return "no periods"
+        if len(months) == 1:
+            return month_label(months[0])
+        return f"{month_label(months[0])} – {month_label(months[-1])} ({len(months)} months)"
+
+
+def empty_long() -> pd.DataFrame:
+    return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "metric": pd.Series(dtype=object),
+                         "value": pd.Series(dtype=float), "segment": pd.Series(dtype=object),
+                         "weight": pd.Series(dtype=float), "row": pd.Series(dtype=np.int64)})
+
+
+def convert(table: SourceTable, mapping: ImportMapping, catalog: Catalog, currency: str,
+            today: dt.date | None = None) -> Conversion:
+    """Check and convert ``table`` with ``mapping``; problems name the file's rows and columns."""
+    today = today or dt.date.today()
+    catalog = mapping.catalog(catalog)
+    log = ProblemLog(table.file_name, table.rows)
+    for problem in table.problems:
+        log.problems.append(problem)
+    if not check_mapping(mapping, table, catalog, currency, log):
+        return Conversion(empty_long(), log.problems, len(table.frame), len(table.frame))
+    context = Context(table, mapping, catalog, currency, np.datetime64(today, "ns"), log)
+    if mapping.layout == Layout.CRM:
+        from importers.crm import crm_rows  # the CRM rules live apart
+
+        long, dates = crm_rows(context)
+    elif mapping.layout == Layout.LONG:
+        long, dates = long_rows(context)
+    else:
+        long, dates = wide_rows(context)
+    long = aggregate(long, catalog)
+    grain = mapping.grain or detect_grain(dates.values, dates.kind)
+    if grain == Grain.WEEKLY and mapping.layout != Layout.CRM:
+        long = aggregate(split_weeks(long, catalog, mapping.week_anchor), catalog)
+    decimal = "," if "," in context.decimals else "."
+    return Conversion(long, log.problems, len(table.frame), int(log.rejected.sum()), grain, dates.label, decimal,
+                      list(table.notes))
+
+
+def detected_grain(table: SourceTable, mapping: ImportMapping) -> Grain | None:
+    """The grain the mapped date column points to (None when there is no date column, as for CRM rows)."""
+    column = mapping.first(Role.DATE)
+    if mapping.layout == Layout.CRM or column is None or column not in table.frame.columns:
+        return None
+    dates = parse_dates(table.frame[column], mapping.date_order, table.decimal_hint)
+    return detect_grain(dates.values, dates.kind)
+
+
+@dataclass
+class Context:
+    table: SourceTable
+    mapping: ImportMapping
+    catalog: Catalog
+    currency: str
+    today: np.datetime64
+    log: ProblemLog
+    decimals: set[str] = field(default_factory=set)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return self.table.frame
+
+    @property
+    def hint(self) -> str:
+        return self.table.decimal_hint
+
+    def dates(self, column: str, present: np.ndarray, future_ok: np.ndarray | None = None) -> DateColumn:
+        """Parse a date column; report unreadable, missing and future dates on rows that carry values."""
+        dates = parse_dates(self.frame[column], self.mapping.date_order, self.hint)
+        raw = self.frame[column]
+        self.log.cells(dates.bad & present, column, "not a date: {value}", raw)
+        self.log.cells(np.isnat(dates.values) & ~dates.bad & present, column, "the date is missing")
+        future = (dates.values > self.today) & present
+        if future_ok is not None:
+            future &= ~future_ok
+        self.log.cells(future, column, f"the date is after today ({str(self.today)[:10]})")
+        return dates
+
+    def numbers(self, column: str) -> NumberColumn:
+        numbers = parse_numbers(self.frame[column], self.mapping.decimal, self.hint)
+        self.decimals.add(numbers.decimal)
+        return numbers
+
+
+# --- The mapping itself --------------------------------------------------------------------------
+
+REQUIRED = {
+    Layout.WIDE: (Role.DATE,), Layout.AD_PLATFORM: (Role.DATE,),
+    Layout.LONG: (Role.DATE, Role.METRIC_NAME, Role.VALUE), Layout.CRM: (Role.STAGE,),
+}
+SINGLE = (Role.DATE, Role.METRIC_NAME, Role.VALUE, Role.UNIT, Role.WEIGHT, Role.CREATED_DATE, Role.CLOSE_DATE,
+          Role.STAGE, Role.AMOUNT, Role.LEAD_SOURCE, Role.DEAL_ID)
+
+
+def check_mapping(mapping: ImportMapping, table: SourceTable, catalog: Catalog, currency: str,
+                  log: ProblemLog) -> bool:
+    """Problems with the mapping as a whole; False when the table cannot be converted with it."""
+    before = len(log.problems)
+    columns = {c: ch for c, ch in mapping.columns.items() if c in table.columns}
+    for role in REQUIRED[mapping.layout]:
+        if not any(ch.role == role for ch in columns.values()):
+            log.column(None, f"choose the column that holds the {role.value.replace('_', ' ')}")
+    for role in SINGLE:
+        chosen = [c for c, ch in columns.items() if ch.role == role]
+        if len(chosen) > 1:
+            log.column(", ".join(chosen), f"only one column can be the {role.value.replace('_', ' ')}")
+    if mapping.layout == Layout.CRM:
+        _check_crm_mapping(columns, log)
+    if mapping.layout in (Layout.WIDE, Layout.AD_PLATFORM):
+        _check_metric_columns(mapping, table, catalog, currency, log)
+    return len(log.problems) == before
+
+
+def _check_crm_mapping(columns: dict, log: ProblemLog) -> None:
+    roles = {ch.role for ch in columns.values()}
+    if not roles & {Role.CREATED_DATE, Role.CLOSE_DATE}:
+        log.column(None, "choose the created date or the close date column")
+    if Role.AMOUNT not in roles:
+        log.column(None, "choose the column that holds the amount")
+
+
+def _check_metric_columns(mapping: ImportMapping, table: SourceTable, catalog: Catalog, currency: str,
+                          log: ProblemLog) -> None:
+    metrics = {c: k for c, k in mapping.metric_columns().items() if c in table.columns}
+    if not metrics:
+        log.column(None, "map at least one column to a metric")
+    seen: dict[str, str] = {}
+    for column, key in metrics.items():
+        metric = catalog.get(key)
+        if metric is None:
+            log.column(column, f"unknown metric '{key}'")
+        elif metric.derived:
+            log.column(column, f"{metric.label} is computed from other metrics and cannot be imported")
+        elif key in seen:
+            log.column(f"{seen[key]}, {column}", f"both columns are mapped to {metric.label}")
+        else:
+            _check_header_unit(column, metric, currency, log)
+        seen.setdefault(key, column)
+
+
+def _check_header_unit(column: str, metric: Metric, currency: str, log: ProblemLog) -> None:
+    unit = header_unit(column)
+    if unit is None:
+        return
+    if unit == "%" and metric.unit != Unit.PERCENT:
+        log.column(column, f"the header says % but {metric.label} is not a percentage")
+    elif unit != "%" and metric.unit != Unit.CURRENCY:
+        log.column(column, f"the header says {unit} but {metric.label} is not an amount of money")
+    elif unit != "%" and not currency_matches(unit, currency):
+        log.column(column, f"amounts are in {unit} but this workspace reports in {currency}: convert them first")
+
+
+# --- Wide and ad-platform tables -----------------------------------------------------------------
+
+
+def wide_rows(ctx: Context) -> tuple[pd.DataFrame, DateColumn]:
+    """One column per metric: checked cell by cell, added up per date and segment, then made long."""
+    mapping, frame = ctx.mapping, ctx.frame
+    metric_columns = {c: k for c, k in mapping.metric_columns().items() if c in frame.columns}
+    numbers = {c: ctx.numbers(c) for c in metric_columns}
+    present = np.zeros(len(frame), dtype=bool)
+    for parsed in numbers.values():
+        present |= ~np.isnan(parsed.values) | parsed.bad
+    dates = ctx.dates(mapping.first(Role.DATE) or "", present)
+    for column, key in metric_columns.items():
+        _check_values(ctx, column, ctx.catalog[key], numbers[column], present)
+    weights = _weights(ctx, metric_columns, numbers, present)
+    segment_codes, segment_labels = segments(ctx, mapping.with_role(Role.SEGMENT), present)
+    date_codes, date_values = pd.factorize(dates.values, use_na_sentinel=False)
+    keys = combined_codes([date_codes, segment_codes, *[codes_of(frame[c]) for c in mapping.with_role(Role.DETAIL)]])
+    check_duplicates(ctx, keys, present & ~np.isnat(dates.values), *key_description(mapping))
+    keep = present & ~ctx.log.rejected
+    group = date_codes.astype(np.int64) * len(segment_labels) + segment_codes
+    return _melt(ctx, keep, group, len(segment_labels), date_values, segment_labels, metric_columns, numbers,
+                 weights), dates
+
+
+def _check_values(ctx: Context, column: str, metric: Metric, parsed: NumberColumn, present: np.ndarray) -> None:
+    raw = ctx.frame[column]
+    log = ctx.log
+    log.cells(parsed.bad, column, "not a number: {value}", raw)
+    if metric.non_negative:
+        log.cells(parsed.values < 0, column, f"{metric.label} cannot be negative: {{value}}", raw)
+    check_cell_units(ctx, column, metric, parsed, raw, np.ones(len(raw), dtype=bool))
+
+
+def check_cell_units(ctx: Context, column: str, metric: Metric, parsed: NumberColumn, raw: pd.Series,
+                      rows: np.ndarray) -> None:
+    """Percent signs and currency signs must fit the metric and the workspace currency."""
+    log = ctx.log
+    if metric.unit != Unit.PERCENT:
+        log.cells(parsed.percent & rows, column, f"{{value}} has a % sign but {metric.label} is not a percentage", raw)
+    elif header_unit(column) == "%":
+        parsed.values = np.where(rows & ~parsed.percent, parsed.values / 100, parsed.values)
+    else:
+        log.cells((parsed.values > 1) & ~parsed.percent & rows, column,
+                  f"{metric.label} is a percentage: write {{value}} as a share (0.34) or with a % sign (34%)", raw)
+    if parsed.currency is None:
+        return
+    marked = (parsed.currency != "") & rows
+    if metric.unit != Unit.CURRENCY:
+        log.cells(marked, column, f"{{value}} has a currency sign but {metric.label} is not an amount of money", raw)
+        return
+    wrong = np.array([bool(m) and not currency_matches(m, ctx.currency) for m in parsed.currency]) & rows
+    log.cells(wrong, column, f"{{value}} is not in {ctx.currency}, the currency this workspace reports in", raw)
+
+
+def _weights(ctx: Context, metric_columns: dict[str, str], numbers: dict[str, NumberColumn],
+             present: np.ndarray) -> dict[str, np.ndarray]:
+    """Weighted averages (NPS) weighted by their weight metric's column (responses) when the file has it."""
+    by_key = {k: c for c, k in metric_columns.items()}
+    weights: dict[str, np.ndarray] = {}
+    for column, key in metric_columns.items():
+        metric = ctx.catalog[key]
+        if metric.aggregation != Aggregation.WEIGHTED_AVERAGE:
+            continue
+        weight_column = by_key.get(metric.weight_key or "")
+        if weight_column is None:
+            weights[column] = np.ones(len(present))
+            continue
+        weight = numbers[weight_column].values
+        has_value = ~np.isnan(numbers[column].values)
+        ctx.log.cells(has_value & ~(weight > 0), weight_column,
+                      f"{metric.label} needs a positive number of {ctx.catalog[metric.weight_key].label.lower()}")
+        weights[column] = np.where(weight > 0, weight, 0.0)
+    return weights
+
+
+def segments(ctx: Context, columns: list[str], present: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Integer codes and labels of the segment each row belongs to ("Google Ads / US")."""
+    if not columns:
+        return np.zeros(len(ctx.frame), dtype=np.int64), [""]
+    parts = [_labelledcodes_of(ctx.frame[c]) for c in columns]
+    codes, uniques = pd.factorize(combined_codes([part_codes for part_codes, _ in parts]))
+    first = first_positions(codes)
+    labels = []
+    for position in first:
+        names = [part_labels[part_codes[position]] for part_codes, part_labels in parts]
+        labels.append(" / ".join(n for n in names if n))
+    too_long = np.array([len(label) > SEGMENT_LENGTH for label in labels])
+    if too_long.any():
+        ctx.log.cells(too_long[codes] & present, ", ".join(columns),
+                      f"segment names can be at most {SEGMENT_LENGTH} characters")
+    return codes.astype(np.int64), labels
+
+
+def _labelledcodes_of(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    labels = [CONTROL.sub(" ", str(u)).strip() for u in uniques] + [""]
+    return np.where(codes < 0, len(labels) - 1, codes), labels
+
+
+def codes_of(values: pd.Series) -> np.ndarray:
+    return pd.factorize(values, use_na_sentinel=False)[0]
+
+
+def first_positions(codes: np.ndarray) -> np.ndarray:
+    """Where each code first appears; pandas numbers codes in order of appearance, so this is by code."""
+    return pd.Series(codes).drop_duplicates().index.to_numpy()
+
+
+def combined_codes(parts: list[np.ndarray]) -> np.ndarray:
+    """One integer per distinct combination of several code columns (mixed radix while it fits)."""
+    key = np.zeros(len(parts[0]) if parts else 0, dtype=np.int64)
+    span = 1
+    for codes in parts:
+        size = int(codes.max()) + 1 if len(codes) else 1
+        if span * size >= 2**62:
+            key = pd.factorize(pd.MultiIndex.from_arrays([key, codes]))[0].astype(np.int64)
+            span = int(key.max()) + 1 if len(key) else 1
+            continue
+        key, span = key * size + codes, span * size
+    return key
+
+
+def check_duplicates(ctx: Context, keys: np.ndarray, present: np.ndarray, column: str, what: str) -> None:
+    """Rows whose key (date, segment, breakdowns…) repeats an earlier row's: "same date, Channel as row 12"."""
+    candidates = np.flatnonzero(present)
+    if candidates.size == 0 or not _any_repeated(keys[candidates]):
+        return
+    codes = pd.factorize(keys[candidates])[0]
+    first_row = first_positions(codes)[codes]  # position of each key's first row
+    repeated = first_row != np.arange(len(codes))
+    mask = np.zeros(len(keys), dtype=bool)
+    mask[candidates[repeated]] = True
+    first_line = np.zeros(len(keys), dtype=np.int64)
+    first_line[candidates] = ctx.table.rows[candidates[first_row]]
+    ctx.log.cells(mask, column, f"same {what} as row {{value}}", first_line, quote=False)
+
+
+def _any_repeated(keys: np.ndarray) -> bool:
+    """Whether any key occurs twice: counting is cheap when the keys are small integers, as they usually are."""
+    if keys.min() >= 0 and keys.max() < 8 * len(keys) + 1_000_000:
+        return bool((np.bincount(keys) > 1).any())
+    return bool(pd.Series(keys).duplicated().any())
+
+
+def key_description(mapping: ImportMapping, *first: str) -> tuple[str, str]:
+    """The columns that make a row unique, as (column list for the problem, words for the reason)."""
+    segments_and_details = [*mapping.with_role(Role.SEGMENT), *mapping.with_role(Role.DETAIL)]
+    date = mapping.first(Role.DATE) or "date"
+    return ", ".join([date, *first, *mapping.with_role(Role.SEGMENT)]), ", ".join(["date", *first,
+                                                                                  *segments_and_details])
+
+
+def _melt(ctx: Context, keep: np.ndarray, group: np.ndarray, segment_count: int, date_values: np.ndarray,
+          segment_labels: list[str], metric_columns: dict[str, str], numbers: dict[str, NumberColumn],
+          weights: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Add rows up per date and segment (breakdowns such as campaigns disappear), then one row per metric."""
+    if not keep.any():
+        return empty_long()
+    group_codes, groups = pd.factorize(group[keep])
+    rows = ctx.table.rows[keep][first_positions(group_codes)]  # rows ascend, so a group's first is its lowest
+    parts = []
+    for column, key in metric_columns.items():
+        values = numbers[column].values[keep]
+        weight = weights[column][keep] if column in weights else np.ones(len(values))
+        has = ~np.isnan(values)
+        counts = np.bincount(group_codes, weights=has, minlength=len(groups))
+        weight_sum = np.bincount(group_codes, weights=np.where(has, weight, 0.0), minlength=len(groups))
+        total = np.bincount(group_codes, weights=np.where(has, values * weight, 0.0), minlength=len(groups))
+        if column in weights:
+            total = np.divide(total, weight_sum, out=np.full(len(total), np.nan), where=weight_sum > 0)
+        else:
+            weight_sum = np.ones(len(groups))
+        filled = counts > 0
+        parts.append(pd.DataFrame({
+            "date": date_values[groups[filled] // segment_count], "metric": key, "value": total[filled],
+            "segment": np.asarray(segment_labels, dtype=object)[groups[filled] % segment_count],
+            "weight": weight_sum[filled], "row": rows[filled]}))
+    return pd.concat(parts, ignore_index=True) if parts else empty_long()
+
+
+# --- Long tables ---------------------------------------------------------------------------------
+
+
+def long_rows(ctx: Context) -> tuple[pd.DataFrame, DateColumn]:
+    """Date, metric name, value (and unit, weight, segment) per row."""
+    mapping, frame = ctx.mapping, ctx.frame
+    name_column, value_column = mapping.first(Role.METRIC_NAME) or "", mapping.first(Role.VALUE) or ""
+    keys = _metric_keys(ctx, name_column)
+    present = keys != IGNORE_METRIC
+    numbers = ctx.numbers(value_column)
+    dates = ctx.dates(mapping.first(Role.DATE) or "", present)
+    raw_names, raw = frame[name_column], frame[value_column]
+    ctx.log.cells(present & (keys == ""), name_column,
+                  "unknown metric {value}: choose the metric it is, or ignore it", raw_names)
+    ctx.log.cells(present & (numbers.values != numbers.values) & ~numbers.bad, value_column, "the value is missing")
+    ctx.log.cells(present & numbers.bad, value_column, "not a number: {value}", raw)
+    for key in sorted(set(keys[present]) - {"", IGNORE_METRIC}):
+        metric = ctx.catalog.get(key)
+        rows = present & (keys == key)
+        if metric is None or metric.derived:
+            ctx.log.cells(rows, name_column, f"'{key}' cannot be imported: it is unknown or computed from others")
+            continue
+        if metric.non_negative:
+            ctx.log.cells(rows & (numbers.values < 0), value_column, f"{metric.label} cannot be negative: {{value}}",
+                          raw)
+        _check_long_units(ctx, metric, numbers, rows, raw)
+    weights = _long_weights(ctx, present)
+    segment_codes, segment_labels = segments(ctx, mapping.with_role(Role.SEGMENT), present)
+    details = [codes_of(frame[c]) for c in mapping.with_role(Role.DETAIL)]
+    dup_keys = combined_codes([codes_of(pd.Series(dates.values)), codes_of(pd.Series(keys)), segment_codes, *details])
+    check_duplicates(ctx, dup_keys, present & ~np.isnat(dates.values) & (keys != ""),
+                     *key_description(mapping, name_column))
+    keep = present & ~ctx.log.rejected
+    long = pd.DataFrame({"date": dates.values[keep], "metric": keys[keep], "value": numbers.values[keep],
+                         "segment": np.asarray(segment_labels, dtype=object)[segment_codes[keep]],
+                         "weight": weights[keep], "row": ctx.table.rows[keep]})
+    return long, dates
+
+
+def _metric_keys(ctx: Context, column: str) -> np.ndarray:
+    names = ctx.frame[column]
+    known = {str(k).strip().lower(): v for k, v in ctx.mapping.metric_names.items()}
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    keys = [known.get(str(u).strip().lower(), "") for u in uniques]
+    return np.where(codes < 0, IGNORE_METRIC, np.asarray(keys + [""], dtype=object)[codes])
+
+
+def _check_long_units(ctx: Context, metric: Metric, numbers: NumberColumn, rows: np.ndarray, raw: pd.Series) -> None:
+    """A unit column, where there is one, must name a unit that fits the metric; else the cells' own signs."""
+    value_column = ctx.mapping.first(Role.VALUE) or ""
+    unit_column = ctx.mapping.first(Role.UNIT)
+    units = ctx.frame[unit_column].to_numpy(dtype=object) if unit_column else np.full(len(rows), None, dtype=object)
+    stated = np.array([_unit(u) is not None for u in units]) & rows
+    check_cell_units(ctx, value_column, metric, numbers, raw, rows & ~stated)
+    for unit_text in pd.unique(units[stated]):
+        marked = stated & (units == unit_text)
+        reason = _unit_problem(unit_text, metric, ctx.currency)
+        if reason:
+            ctx.log.cells(marked, unit_column or "", reason)
+        elif _unit(unit_text) == "%":
+            numbers.values = np.where(marked & ~numbers.percent, numbers.values / 100, numbers.values)
+
+
+def _unit(text: object) -> str | None:
+    if text is None or (isinstance(text, float) and np.isnan(text)) or not str(text).strip():
+        return None
+    word = str(text).strip()
+    if word.lower() in UNIT_WORDS:
+        return UNIT_WORDS[word.lower()]
+    if len(word) == 3 and word.isalpha():
+        return word.upper()
+    return f"?{word}"
+
+
+def _unit_problem(text: object, metric: Metric, currency: str) -> str | None:
+    unit = _unit(text)
+    if unit is None:
+        return None
+    if unit.startswith("?"):
+        return f"unknown unit '{unit[1:40]}'"
+    if unit in UNIT_OF:
+        return None if UNIT_OF[unit] == metric.unit else f"unit '{text}' does not fit {metric.label} ({metric.unit})"
+    if metric.unit != Unit.CURRENCY:
+        return f"unit '{text}' is a currency but {metric.label} is not an amount of money"
+    if not currency_matches(unit, currency):
+        return f"unit '{text}' is not {currency}, the currency this workspace reports in"
+    return None
+
+
+def _long_weights(ctx: Context, present: np.ndarray) -> np.ndarray:
+    column = ctx.mapping.first(Role.WEIGHT)
+    if column is None:
+        return np.ones(len(present))
+    weight = parse_numbers(ctx.frame[column], ctx.mapping.decimal, ctx.hint).values
+    given = ~np.isnan(weight)
+    ctx.log.cells(present & given & ~(weight > 0), column, "the weight must be a positive number")
+    return np.where(given & (weight > 0), weight, 1.0)
+
+
+# --- Adding up -----------------------------------------------------------------------------------
+
+
+def aggregate(long: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """One row per date, metric and segment: sums added, weighted averages combined by their weights."""
+    if long.empty:
+        return empty_long()
+    weighted = long["metric"].map(lambda k: k in catalog and catalog[k].aggregation == Aggregation.WEIGHTED_AVERAGE)
+    work = long.assign(product=long["value"] * long["weight"], weighted=weighted.astype(bool))
+    grouped = work.groupby(["date", "metric", "segment"], sort=True, observed=True)
+    out = grouped.agg(value=("value", "sum"), product=("product", "sum"), weight=("weight", "sum"),
+                      row=("row", "min"), weighted=("weighted", "first")).reset_index()
+    is_weighted = out["weighted"].to_numpy(dtype=bool)
+    out["value"] = np.where(is_weighted, out["product"] / out["weight"].where(out["weight"] > 0, np.nan),
+                            out["value"])
+    out["weight"] = np.where(is_weighted, out["weight"], 1.0)
+    return out[LONG_COLUMNS]
+

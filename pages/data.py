@@ -1,0 +1,87 @@
+"""Data: bring your own numbers from files and SQL, see every import (and undo one), and check data health."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from components.client_banner import client_banner
+from components.frame import current_workspace
+from components.import_flow import (
+    confirmed_mapping,
+    guarded,
+    import_buttons,
+    preset_saver,
+    starting_mapping,
+    uploaded_table,
+)
+from components.import_results import health_table, history_table, undo_control
+from components.sql_panel import add_source_form, source_panel
+from db import cached
+from db.engine import engine_for
+from db.imports import undo_import
+from importers.mapping import LAYOUT_TITLES, with_new_metrics
+from metrics.catalog import STANDARD_CATALOG
+
+workspace = current_workspace()
+client_banner(workspace["name"], workspace["color"], "Data")
+url = cached.database_url()
+catalog = with_new_metrics(STANDARD_CATALOG, cached.custom_metrics(url, workspace["id"]))
+by = st.text_input("Imported by", placeholder="Your name", key="import_by").strip()
+file_tab, history_tab, sql_tab, health_tab = st.tabs(["Import a file", "History", "SQL sources", "Data health"])
+
+
+def import_a_file() -> None:
+    st.markdown("**1 · The file**")
+    uploaded = uploaded_table(workspace["id"])
+    if uploaded is None:
+        return
+    table, decimal = uploaded
+    st.info(f"Read as {table.describe()} · {len(table.frame):,} rows.")
+    for note in table.notes:
+        st.caption(note)
+    key, start = starting_mapping(table, catalog, cached.import_presets(url, workspace["id"]))
+    st.caption(f"Detected layout: {LAYOUT_TITLES[start.layout]}.")
+    mapping = confirmed_mapping(table, start, catalog, decimal, key)
+    preset_saver(workspace["id"], mapping, by)
+    st.markdown("**3 · Preview, then import**")
+    import_buttons(workspace, table, mapping, by)
+
+
+def history() -> None:
+    entries = cached.import_history(url, workspace["id"])
+    history_table(entries)
+    batch_id = undo_control(entries)
+    if batch_id is not None:
+        undo_import(engine_for(url), workspace["id"], batch_id)
+        st.session_state["import_undone"] = batch_id
+        st.rerun()
+    if "import_undone" in st.session_state:
+        st.success(f"Import #{st.session_state.pop('import_undone')} undone: its values are out and the values it "
+                   "had replaced are back.")
+
+
+def sql_sources() -> None:
+    sources = cached.sql_sources(url, workspace["id"])
+    with st.expander("Add a SQL source", expanded=not sources):
+        add_source_form(workspace["id"], by)
+    if sources:
+        source = st.selectbox("SQL source", sources, format_func=lambda s: s.name, key="sql_choice")
+        source_panel(workspace, source, catalog, by)
+
+
+def data_health() -> None:
+    st.caption("Per metric: the last month with data, months missing up to last month, and values far outside "
+               "the metric's own history.")
+    health_table(cached.data_health(url, workspace["id"], dt.date.today()), catalog, workspace["currency"])
+
+
+with file_tab:
+    guarded(import_a_file, "reading or importing the file")
+with history_tab:
+    guarded(history, "the import history")
+with sql_tab:
+    guarded(sql_sources, "the SQL source")
+with health_tab:
+    guarded(data_health, "the data health check")

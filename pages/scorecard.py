@@ -1,0 +1,96 @@
+"""The agreed scorecard for a month: Brand (the meaning) and Growth (the math), judged apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from components import scorecard_forms as forms
+from components import scorecard_view as view
+from components.client_banner import client_banner
+from components.frame import current_workspace
+from components.period_picker import month_picker
+from components.presentation import editing, share_safe_on
+from db import cached
+from db.scorecard import cast_vote, save_commentary, save_leadership_system
+from metrics.agreement import Role
+from metrics.catalog import MANDATE_TITLES, Mandate
+from metrics.periods import month_label
+from metrics.scorecard import KpiLine
+
+workspace = current_workspace()
+ws, url, currency, safe = workspace["id"], cached.database_url(), workspace["currency"], share_safe_on()
+client_banner(workspace["name"], workspace["color"], "Scorecard")
+months = cached.months_with_data(url, ws)
+month = month_picker(months) if months else dt.date.today().replace(day=1)
+card = cached.scorecard(url, ws, month)
+signers = {s.role: s.name for s in card.signatures}
+
+
+def save_note(line: KpiLine, note: forms.KpiNote) -> None:
+    def write(session: Session) -> None:
+        if note.text.strip() != line.commentary:
+            save_commentary(session, ws, line.key, month, note.text, author=line.owner_name,
+                            expected_version=line.commentary_version)
+        for role, old, new in ((Role.CEO, line.ceo_confidence, note.ceo), (Role.CMO, line.cmo_confidence, note.cmo)):
+            if new != old:
+                cast_vote(session, ws, line.key, month, role, new, voter=signers.get(role.value, ""))
+
+    if forms.attempt(write):
+        st.toast(f"Saved for {line.label}, {month_label(month)}.")
+        st.rerun()
+
+
+st.title(f"Scorecard · {month_label(month)}")
+if not card.kpis:
+    waiting = f" {card.pending_draft} is waiting for both signatures." if card.pending_draft else ""
+    st.info(f"No KPI set is agreed yet.{waiting} The CEO and the CMO agree 3 to 7 KPIs and both sign them; "
+            "then this page scores the month against their targets.", icon=":material/handshake:")
+    st.page_link("pages/agreement.py", label="Agree the KPIs", icon=":material/handshake:")
+else:
+    view.agreement_line(card)
+    if months and month not in months:
+        st.info(f"No data for {month_label(month)}: statuses show 'No data'.")
+
+for mandate in Mandate:
+    lines = card.mandate_kpis(mandate)
+    if not lines:
+        continue
+    st.subheader(MANDATE_TITLES[mandate], divider="gray")
+    st.caption("Judged on its own scorecard: never blended with the other mandate into one score.")
+    view.mandate_table(lines, currency, safe)
+    for line in lines:
+        with st.container(border=True, key=f"kpi_{line.key}"):
+            about, trend, notes = st.columns([3, 4, 4])
+            with about:
+                view.kpi_heading(line, currency, safe)
+            trend.plotly_chart(view.trend_figure(line, currency), theme=None, key=f"trend_{line.key}",
+                               config={"displayModeBar": False})
+            with notes, editing(f"note_{line.key}"):
+                note = forms.kpi_note_form(line, month)
+            if note is not None:
+                save_note(line, note)
+            if not line.commentary:
+                notes.caption("No commentary yet for this month.")
+
+if card.kpis:
+    st.subheader("Reconciliation", divider="gray")
+    with editing("reconciliation_threshold"):
+        threshold = st.number_input("Flag differences above (%)", 0.0, 100.0, 5.0, 0.5, width=220) / 100
+    table = view.reconciliation_frame(card.kpis, currency, threshold, safe)
+    if table.empty:
+        st.caption("No agreed KPI has figures from two sources this month. Import the same metric from a second "
+                   "system (say finance's ledger beside the CRM) and both appear here with their difference.")
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
+
+st.subheader("Leadership system", divider="gray")
+answers = cached.leadership_system(url, ws)
+view.leadership_summary(answers)
+with editing("leadership"), st.expander("Edit the leadership system"):
+    edited = forms.leadership_form(answers, dt.date.today())
+if edited is not None and forms.attempt(lambda session: save_leadership_system(session, ws, edited)):
+    st.toast("Leadership system saved.")
+    st.rerun()

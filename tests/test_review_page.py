@@ -1,0 +1,157 @@
+"""The review and board-pack pages in AppTest, on the seeded demo companies (two closed past reviews each)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from db.engine import engine_for, session_scope
+from db.ingest import ingest
+from db.queries import months_with_data
+from db.review import close_month
+from db.workspaces import workspace_by_name
+from metrics.review import MASK
+from sample_data.seed import ensure_sample_data
+
+MONEY = re.compile(r"[$€£]\s?\d")
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture(scope="module")
+def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One seeded database per module; each test works on its own copy."""
+    path = tmp_path_factory.mktemp("seeded") / "alignboard.db"
+    engine = engine_for(f"sqlite:///{path}")
+    ensure_sample_data(engine)
+    engine.dispose()
+    return str(path)
+
+
+@pytest.fixture
+def database(seeded_file: str, tmp_path, monkeypatch: pytest.MonkeyPatch) -> str:
+    path = tmp_path / "alignboard.db"
+    shutil.copy(seeded_file, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("ALIGNBOARD_DATABASE_URL", url)
+    monkeypatch.setenv("ALIGNBOARD_SEED_SAMPLE_DATA", "false")
+    return url
+
+
+def company(url: str, name: str = "Northwind Analytics") -> tuple[int, dt.date]:
+    with session_scope(engine_for(url)) as session:
+        workspace_id = workspace_by_name(session, name).id
+        return workspace_id, months_with_data(session, workspace_id)[-1]
+
+
+def open_page(url: str, page: str, name: str = "Northwind Analytics", **state: object) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["workspace_id"] = company(url, name)[0]
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> list[str]:
+    return [e.value for kind in ("markdown", "caption", "info", "warning", "success", "error", "subheader", "title")
+            for e in getattr(at, kind)]
+
+
+def test_the_meeting_follows_the_agenda_with_carried_over_actions(database) -> None:
+    at = open_page(database, "pages/review.py")
+    headings = [s.value for s in at.subheader]
+    assert headings[0] == "The agreed scorecard" and headings[-2:] == ["Open actions", "Decisions"]
+    assert any(h.startswith("Off track: ") for h in headings)
+    assert "3 open, 3 carried over, 1 overdue." in [c.value for c in at.caption]
+    assert at.info[0].value.startswith("Open: the figures are live.")
+    brand, growth = (d.value for d in at.dataframe[:2])
+    assert "Aided awareness" in brand["KPI"].tolist() and "Pipeline created" in growth["KPI"].tolist()
+
+
+def test_adding_an_action_puts_it_on_the_list(database) -> None:
+    at = open_page(database, "pages/review.py")
+    at.text_input(key="reviewer_name").set_value("Dana Kim (CEO)")
+    next(t for t in at.text_input if t.label == "Action").set_value("Call the ten largest lost prospects")
+    next(b for b in at.button if b.label == "Add action").click().run()
+    assert not at.exception and not at.error
+    assert "4 open, 3 carried over, 1 overdue." in [c.value for c in at.caption]
+    actions = next(d.value for d in at.dataframe if "Agreed in" in d.value.columns)
+    assert "Call the ten largest lost prospects" in actions["Action"].tolist()
+
+
+def test_closing_needs_a_name_then_freezes_the_month(database) -> None:
+    at = open_page(database, "pages/review.py")
+    month = company(database)[1]
+    close = next(b for b in at.button if b.label == f"Close {month:%b %Y}")
+    close.click().run()
+    assert [e.value for e in at.error] == ["Say who is closing the month."]
+    at.text_input(key="reviewer_name").set_value("Dana Kim (CEO)")
+    next(b for b in at.button if b.label == f"Close {month:%b %Y}").click().run()
+    assert at.success[0].value.startswith("Closed by Dana Kim (CEO) on ")
+    assert not [b for b in at.button if b.label == "Add note"]  # a closed review takes no more notes
+    at.switch_page("pages/board_pack.py").run()
+    assert at.success[0].value.startswith("Built from the closed review (closed by Dana Kim (CEO)")
+
+
+def test_a_changed_figure_after_closing_is_reported(database) -> None:
+    workspace_id, month = company(database)
+    engine = engine_for(database)
+    with session_scope(engine) as session:
+        frozen = close_month(session, workspace_id, month, "Dana Kim (CEO)")
+    restated = pd.DataFrame({"date": [str(month)], "metric": ["revenue"], "value": [9_999_999.0]})
+    ingest(engine, workspace_id, restated, source_name="Finance restatement")
+    at = open_page(database, "pages/review.py")
+    assert at.warning[0].value.startswith("Data has changed since this review:")
+    changes = at.dataframe[0].value
+    revenue = changes[(changes["What"] == "Revenue") & (changes["Field"] == "One View value")]
+    before = next(c for c in frozen.cards if c.key == "revenue").value
+    assert revenue["As reviewed"].tolist() == [f"${before / 1e6:.3g}M"]
+    assert revenue["Today"].tolist() != revenue["As reviewed"].tolist()
+
+
+def test_share_safe_hides_currency_but_keeps_percent_of_target(database) -> None:
+    plain = open_page(database, "pages/review.py")
+    assert [t for t in texts(plain) if MONEY.search(t)]  # amounts are there normally
+    safe = open_page(database, "pages/review.py", share_safe=True)
+    assert not [t for t in texts(safe) if MONEY.search(t)]
+    growth = safe.dataframe[1].value
+    pipeline = growth[growth["KPI"] == "Pipeline created"].iloc[0]
+    assert (pipeline["Actual"], pipeline["Target"], pipeline["Variance"]) == (MASK, MASK, MASK)
+    assert pipeline["% of target"].endswith("%") and pipeline["Status"] in {"Off track", "At risk", "On track"}
+
+
+def frame(url: str, **state: object) -> AppTest:
+    """The first page with the frame around it (AppTest drops the frame's elements after switch_page)."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["workspace_id"] = company(url)[0]
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def test_presentation_mode_hides_the_sidebar_and_moves_the_switches(database) -> None:
+    normal = frame(database)
+    assert [t.label for t in normal.sidebar.toggle] == ["Presentation mode", "Share-safe"]
+    assert not normal.get("html")
+    presenting = frame(database, presentation_mode=True)
+    assert not presenting.sidebar.toggle
+    assert [t.label for t in presenting.main.toggle] == ["Presentation mode", "Share-safe"]
+    css = presenting.get("html")[0].proto.body
+    assert '[data-testid="stSidebar"]' in css and '[class*="st-key-edit_"]' in css and "font-size: 20px" in css
+    banners = [m.value for m in presenting.markdown if 'data-testid="client-banner"' in m.value]
+    assert banners and "Northwind Analytics" in banners[0]
+
+
+def test_board_pack_page_offers_a_draft_of_an_open_month(database) -> None:
+    at = open_page(database, "pages/board_pack.py")
+    assert at.warning[0].value.endswith("Close the month on the review page for the final pack.")
+    assert at.subheader[0].value == "12 slides"  # title, one view, 2 scorecards, 6 KPIs, vanity, actions
+    assert [b.label for b in at.get("download_button")][:1] == ["Download PowerPoint"]
