@@ -21,6 +21,7 @@ PAGES = {
         st.Page("pages/review.py", title="Review meeting", icon=":material/groups:"),
         st.Page("pages/board_pack.py", title="Board pack", icon=":material/slideshow:"),
     ],
+    "Data": [st.Page("pages/data.py", title="Bring your own numbers", icon=":material/upload_file:")],
 }
 
 page = st.navigation(PAGES)

@@ -205,7 +205,7 @@ def _grid(ctx: EditorContext, keys: list[str]) -> pd.DataFrame:
 
 
 def _number_format(unit: Unit) -> str:
-    return {Unit.PERCENT: "percent", Unit.CURRENCY: "compact", Unit.COUNT: "compact"}.get(unit, "%.1f")
+    return {Unit.PERCENT: "percent", Unit.CURRENCY: "compact", Unit.COUNT: "localized"}.get(unit, "%.1f")
 
 
 def targets_grid(ctx: EditorContext, keys: list[str]) -> dict[str, dict[Month, float]]:

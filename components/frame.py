@@ -6,6 +6,7 @@ import logging
 
 import streamlit as st
 
+from components.persistent_select import persistent_selectbox
 from db import cached
 from db.engine import engine_for
 from sample_data.seed import ensure_sample_data
@@ -42,7 +43,7 @@ def workspace_picker() -> None:
     if st.session_state.get(WORKSPACE_KEY) not in ids:
         st.session_state[WORKSPACE_KEY] = ids[0]
     names = {w["id"]: w["name"] for w in options}
-    st.sidebar.selectbox("Client company", ids, format_func=names.__getitem__, key=WORKSPACE_KEY)
+    persistent_selectbox("Client company", ids, WORKSPACE_KEY, names.__getitem__, container=st.sidebar)
 
 
 def current_workspace() -> dict:

@@ -6,10 +6,10 @@ import datetime as dt
 
 import streamlit as st
 
+from components.persistent_select import persistent_selectbox
 from metrics.periods import Month, month_label
 
 MONTH_KEY = "review_month"  # shared by all pages; survives page switches, unlike widget keys
-_WIDGET_KEY = "_review_month_picker"
 
 
 def chosen_month(months: list[Month]) -> Month:
@@ -18,10 +18,6 @@ def chosen_month(months: list[Month]) -> Month:
     if isinstance(chosen, dt.date) and not isinstance(chosen, dt.datetime):
         return chosen.replace(day=1)
     return max(months, default=dt.date.today().replace(day=1))
-
-
-def _keep_choice() -> None:
-    st.session_state[MONTH_KEY] = st.session_state[_WIDGET_KEY]
 
 
 def month_picker(months: list[Month], label: str = "Month") -> Month:
@@ -34,7 +30,5 @@ def month_picker(months: list[Month], label: str = "Month") -> Month:
     options = sorted({*months, chosen}, reverse=True)
     with_data = set(months)
     st.session_state[MONTH_KEY] = chosen
-    st.session_state[_WIDGET_KEY] = chosen
-    st.selectbox(label, options, key=_WIDGET_KEY, on_change=_keep_choice,
-                 format_func=lambda m: month_label(m) if m in with_data else f"{month_label(m)} (no data)")
-    return chosen
+    return persistent_selectbox(label, options, MONTH_KEY,
+                                lambda m: month_label(m) if m in with_data else f"{month_label(m)} (no data)")

@@ -77,7 +77,7 @@ def action_status_form(views: Sequence[ActionView]) -> tuple[int, ActionStatus] 
         return None
     with st.form("action_status", border=False):
         which, status, button = st.columns([4, 2, 1], vertical_alignment="bottom")
-        action_id = which.selectbox("Action", list(titles), format_func=titles.__getitem__)
+        action_id = which.selectbox("Which action", list(titles), format_func=titles.__getitem__)
         new_status = status.selectbox("Mark as", [ActionStatus.DONE, ActionStatus.DROPPED, ActionStatus.OPEN],
                                       format_func=lambda s: s.value.capitalize())
         submitted = button.form_submit_button("Update")

@@ -13,7 +13,6 @@ from collections.abc import Callable
 import streamlit as st
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
-from streamlit.delta_generator import DeltaGenerator
 
 from db.engine import get_engine, session_scope
 from db.scorecard import EditConflict
@@ -48,8 +47,8 @@ class KpiNote(BaseModel):
     cmo: int | None
 
 
-def _vote(where: DeltaGenerator, label: str, current: int | None, key: str) -> int | None:
-    return where.radio(label, VOTES, index=VOTES.index(current), key=key, horizontal=True,
+def _vote(label: str, current: int | None, key: str) -> int | None:
+    return st.radio(label, VOTES, index=VOTES.index(current), key=key, horizontal=True,
                        format_func=lambda v: "–" if v is None else str(v),
                        help="1: we do not trust this number · 5: we trust it fully")
 
@@ -59,9 +58,8 @@ def kpi_note_form(line: KpiLine, month: dt.date) -> KpiNote | None:
     key = f"{line.key}_{month:%Y%m}_{line.commentary_version or 0}"
     with st.form(f"note_{key}", border=False):
         text = st.text_area("What we are doing to improve it", value=line.commentary, key=f"text_{key}", height=90)
-        ceo, cmo = st.columns(2)
-        ceo_vote = _vote(ceo, "CEO's confidence", line.ceo_confidence, f"ceo_{key}")
-        cmo_vote = _vote(cmo, "CMO's confidence", line.cmo_confidence, f"cmo_{key}")
+        ceo_vote = _vote("CEO's confidence in this number", line.ceo_confidence, f"ceo_{key}")
+        cmo_vote = _vote("CMO's confidence in this number", line.cmo_confidence, f"cmo_{key}")
         submitted = st.form_submit_button("Save", icon=":material/save:")
     return KpiNote(text=text, ceo=ceo_vote, cmo=cmo_vote) if submitted else None
 

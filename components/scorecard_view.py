@@ -48,7 +48,7 @@ def streak_text(line: KpiLine) -> str:
 
 def _confidence(line: KpiLine) -> str:
     votes = f"CEO {line.ceo_confidence or '–'} · CMO {line.cmo_confidence or '–'}"
-    return f"{votes} ⚠ we disagree about this number" if line.disagree else votes
+    return f"{votes} ⚠ we disagree" if line.disagree else votes
 
 
 def mandate_frame(lines: Sequence[KpiLine], currency: str, safe: bool = False) -> pd.DataFrame:
@@ -79,6 +79,7 @@ def mandate_table(lines: Sequence[KpiLine], currency: str, safe: bool = False) -
     st.dataframe(styled, hide_index=True, width="stretch", column_config={
         "Trend": st.column_config.LineChartColumn("12 months", width="small"),
         "Confidence": st.column_config.TextColumn("Confidence (1–5)", width="medium"),
+        "Owner": st.column_config.TextColumn("Owner", width="medium"),
     })
 
 
@@ -135,13 +136,22 @@ def reconciliation_frame(lines: Sequence[KpiLine], currency: str, threshold: flo
 
 def leadership_summary(answers: LeadershipSystem) -> None:
     """Who owns the meaning and the math, what matters most, and the litmus answers with their date."""
-    meaning, math, priority = st.columns(3)
-    meaning.metric("Owns the meaning (brand)", answers.meaning_owner or "not named")
-    math.metric("Owns the math (growth)", answers.math_owner or "not named")
     lead = MANDATE_TITLES[answers.priority_mandate] if answers.priority_mandate else "not decided"
-    priority.metric("Matters most, next 18–24 months", lead)
+    for column, (label, value) in zip(st.columns(3), (("Owns the meaning (brand)", answers.meaning_owner),
+                                                      ("Owns the math (growth)", answers.math_owner),
+                                                      ("Matters most, next 18–24 months", lead)), strict=True):
+        column.caption(label)
+        column.markdown(f"**{plain(value or 'not named')}**")
     when = f"{answers.answered_on:%d %b %Y}" if answers.answered_on else "not yet"
     who = f" by {answers.answered_by}" if answers.answered_by else ""
     st.caption(f"The litmus test, answered {when}{plain(who)}:")
     for number, (question, answer) in enumerate(zip(LITMUS_QUESTIONS, answers.answers, strict=True), start=1):
         st.markdown(f"{number}. *{plain(question)}*  \n{plain(answer) if answer else '— no answer recorded'}")
+
+
+def agreed_card(line: KpiLine | None, currency: str) -> dict:
+    """What a One View card adds for an agreed KPI: its target for the month and its status."""
+    if line is None:
+        return {}
+    target = "no target this month" if line.target is None else format_value(line.target, line.unit, currency)
+    return {"target_text": target, "status": line.rag}

@@ -8,9 +8,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 
 import pandas as pd
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.engine import session_scope
@@ -146,11 +147,7 @@ def _supersede(session: Session, batch: ImportBatch, rollup: pd.DataFrame) -> in
 
 
 def _insert_observations(session: Session, batch: ImportBatch, rollup: pd.DataFrame) -> None:
-    """Write the monthly rows in one executemany.
-
-    On SQLite the rows go straight to the driver (months as ISO text, the format SQLAlchemy itself
-    stores): per-row ORM and type processing would cost more than the database on large imports.
-    """
+    """Write the monthly rows: one executemany, or on SQLite multi-row INSERTs straight to the driver."""
     columns = {
         "workspace_id": [batch.workspace_id] * len(rollup), "metric_key": rollup["metric_key"].tolist(),
         "month": rollup["month"].tolist(), "segment": rollup["segment"].tolist(),
@@ -158,15 +155,26 @@ def _insert_observations(session: Session, batch: ImportBatch, rollup: pd.DataFr
         "source_name": [batch.source_name] * len(rollup), "batch_id": [batch.id] * len(rollup),
     }
     connection = session.connection()
-    table = Observation.__table__
-    if connection.dialect.name != "sqlite":
-        rows = zip(*columns.values(), strict=True)
-        connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+    if connection.dialect.name == "sqlite":
+        _insert_sqlite(connection, columns)
         return
-    columns["month"] = [month.isoformat() for month in columns["month"]]
-    statement = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
-    ordered = [columns[name] for name in statement.positiontup]
-    connection.exec_driver_sql(str(statement), list(zip(*ordered, strict=True)))
+    rows = zip(*columns.values(), strict=True)
+    connection.execute(insert(Observation.__table__), [dict(zip(columns, row, strict=True)) for row in rows])
+
+
+SQLITE_ROWS_PER_INSERT = 500  # 4,000 parameters; SQLite 3.32+ accepts 32,766
+
+
+def _insert_sqlite(connection: Connection, columns: dict[str, list]) -> None:
+    """Multi-row INSERTs: about twice as fast as executemany on SQLite, and ORM or type processing per row
+    would cost more than the database. Months go as ISO text, the format SQLAlchemy itself stores."""
+    columns = {**columns, "month": [month.isoformat() for month in columns["month"]]}
+    rows = list(zip(*columns.values(), strict=True))
+    head = f"INSERT INTO {Observation.__tablename__} ({', '.join(columns)}) VALUES "
+    one_row = "(" + ", ".join("?" * len(columns)) + ")"
+    for start in range(0, len(rows), SQLITE_ROWS_PER_INSERT):
+        chunk = rows[start:start + SQLITE_ROWS_PER_INSERT]
+        connection.exec_driver_sql(head + ", ".join([one_row] * len(chunk)), tuple(chain.from_iterable(chunk)))
 
 
 def _restore_replaced(session: Session, batch_id: int) -> None:

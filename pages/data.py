@@ -54,7 +54,11 @@ def history() -> None:
     history_table(entries)
     batch_id = undo_control(entries)
     if batch_id is not None:
-        undo_import(engine_for(url), workspace["id"], batch_id)
+        try:
+            undo_import(engine_for(url), workspace["id"], batch_id)
+        except ValueError as error:
+            st.error(str(error))
+            return
         st.session_state["import_undone"] = batch_id
         st.rerun()
     if "import_undone" in st.session_state:

@@ -9,6 +9,7 @@ from components.client_banner import client_banner
 from components.frame import current_workspace
 from components.kpi_card import kpi_card
 from components.period_picker import month_picker
+from components.scorecard_view import agreed_card
 from components.text import plain
 from db import cached
 from metrics.catalog import BAND_TITLES, STANDARD_CATALOG
@@ -38,11 +39,13 @@ with summary_column, st.container(border=True):
 source_keys = tuple(sorted(STANDARD_CATALOG.needed_base_keys(card_keys())))
 sources = cached.sources_for_month(url, workspace["id"], source_keys, month)
 bands = band_figures(STANDARD_CATALOG, data, month)
+agreed = cached.scorecard(url, workspace["id"], month).by_key()  # targets and RAG of agreed KPIs
 for column, (band, cards) in zip(st.columns(3), bands.items(), strict=True):
     with column:
         st.subheader(BAND_TITLES[band], divider="gray")
         for figures in cards:
-            kpi_card(figures, workspace["currency"], sources=sources)
+            kpi_card(figures, workspace["currency"], sources=sources,
+                     **agreed_card(agreed.get(figures.key), workspace["currency"]))
 
 st.subheader("Outputs vs outcomes", divider="gray")
 st.caption("The 12 months to the chosen month, each line indexed to 100 at its first month with data. "

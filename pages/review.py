@@ -74,7 +74,7 @@ for item in build_agenda(snapshot):
         notes_list([n for n in snapshot.notes if n.item_key == item.key])
         if state.closed:
             continue
-        with editing(f"notes_{item.key}"):
+        with editing(f"notes_{item.key}"), st.expander("Add a note or decision"):
             if (note := forms.note_form(item.key, author)) is not None:
                 save(add_note, ws, month, note)
             if item.kind == AgendaKind.ACTIONS:

@@ -24,7 +24,8 @@ workspace = current_workspace()
 ws, url, currency, safe = workspace["id"], cached.database_url(), workspace["currency"], share_safe_on()
 client_banner(workspace["name"], workspace["color"], "Scorecard")
 months = cached.months_with_data(url, ws)
-month = month_picker(months) if months else dt.date.today().replace(day=1)
+with st.columns([1, 3])[0]:
+    month = month_picker(months) if months else dt.date.today().replace(day=1)
 card = cached.scorecard(url, ws, month)
 signers = {s.role: s.name for s in card.signatures}
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, MetaData, select
 from db import ingest as ingest_module
 from db.engine import session_scope
 from db.ingest import frame_digest, ingest, undo_batch
-from db.queries import monthly_data
+from db.queries import monthly_data, segment_totals
 from db.workspaces import WorkspaceIn, create_workspace
 from metrics.series import MonthPoint
 from metrics.validation import ImportRejected, as_categories
@@ -187,3 +187,16 @@ def test_undo_with_segments_and_partly_overlapping_imports(engine: Engine, works
     assert read(engine, workspace_id, "clicks") == {JAN: 100.0, FEB: 200.0}
     undo_batch(engine, workspace_id, batch_ids[2])
     assert read(engine, workspace_id, "clicks") == {JAN: 3.0, FEB: 4.0}  # the first import, both segments
+
+
+def test_an_import_larger_than_one_insert_statement(engine: Engine, workspace_id: int) -> None:
+    # 12 months x 110 segments = 1,320 monthly rows, written in several multi-row statements on SQLite.
+    frame = pd.DataFrame([(f"2024-{month:02d}-15", "clicks", f"campaign {segment}", str(segment))
+                          for month in range(1, 13) for segment in range(110)],
+                         columns=["date", "metric", "segment", "value"])
+    load(engine, workspace_id, frame)
+    assert ingest_module.SQLITE_ROWS_PER_INSERT < 1_320
+    with session_scope(engine) as session:
+        assert segment_totals(session, workspace_id, "clicks", [dt.date(2024, 3, 1)])["campaign 109"] == 109.0
+    values = read(engine, workspace_id, "clicks")
+    assert len(values) == 12 and set(values.values()) == {float(sum(range(110)))}  # 5,995 every month

@@ -72,7 +72,7 @@ def test_cards_show_the_database_figures(seeded: dict, name: str, which: str) ->
     month = months[-1] if which == "latest" else months[len(months) // 2]
     at = open_page(company["id"], month)
     assert shown_cards(at) == expected_cards(company, month)
-    assert at.selectbox(key="_review_month_picker").value == month
+    assert at.selectbox(key="_review_month_widget").value == month
     assert not any(value == "no data" for value in shown_cards(at).values())
     charts = [chart.proto.spec for chart in at.get("plotly_chart")]
     assert sum("Index (first month = 100)" in spec for spec in charts) == 1
@@ -83,15 +83,15 @@ def test_a_month_without_data_says_so(seeded: dict, name: str) -> None:
     at = open_page(seeded[name]["id"], dt.date(2019, 1, 1))
     assert any("No data for Jan 2019" in info.value for info in at.info)
     assert len(at.metric) == 0  # no zeros pretending to be figures
-    assert at.selectbox(key="_review_month_picker").value == dt.date(2019, 1, 1)
+    assert at.selectbox(key="_review_month_widget").value == dt.date(2019, 1, 1)
 
 
 def test_newest_month_is_the_default_and_the_picker_changes_the_cards(seeded: dict) -> None:
     company = seeded["Northwind Analytics"]
     at = open_page(company["id"])
     newest, earlier = company["months"][-1], company["months"][-4]
-    assert at.selectbox(key="_review_month_picker").value == newest
-    at.selectbox(key="_review_month_picker").set_value(earlier).run()
+    assert at.selectbox(key="_review_month_widget").value == newest
+    at.selectbox(key="_review_month_widget").set_value(earlier).run()
     assert not at.exception
     assert at.session_state[MONTH_KEY] == earlier
     assert shown_cards(at) == expected_cards(company, earlier)
@@ -158,6 +158,6 @@ def test_month_picker_defaults_to_newest_and_keeps_the_shared_month(stored, expe
         at.session_state[MONTH_KEY] = stored
     at.run()
     assert not at.exception
-    box = at.selectbox(key="_review_month_picker")
+    box = at.selectbox(key="_review_month_widget")
     assert box.value == expected and box.format_func(box.value) == label
     assert box.options[0] == "Mar 2026"  # newest first

@@ -140,7 +140,7 @@ def test_scorecard_shows_two_separate_tables_with_statuses(seeded: dict[str, int
                                       for k in card.mandate_kpis(Mandate.GROWTH)]
     assert card.kpi("pipeline_created").rag == Rag.RED and months
     assert any("We disagree about this number" in text for text in texts(at, "warning"))
-    assert "⚠ we disagree about this number" in growth["Confidence"].iloc[0]
+    assert growth["Confidence"].iloc[0] == "CEO 2 · CMO 4 ⚠ we disagree"
 
 
 def test_commentary_and_votes_are_saved_for_the_month(seeded: dict[str, int], sqlite_url: str) -> None:

@@ -40,13 +40,7 @@ def open_company(page: Page, app_url: str, name: str) -> None:
     expect(page.get_by_test_id("stMetric")).to_have_count(CARDS, timeout=30_000)  # first start seeds
     banner = page.get_by_test_id("client-banner")
     choose(page, "Client company", name)
-    try:
-        expect(banner).to_contain_text(name, timeout=10_000)
-    except AssertionError:
-        # The frame's keyed sidebar selectbox loses the very first choice after a server start
-        # (Streamlit 1.67 + st.navigation gives the widget a new id on that rerun); choose again.
-        choose(page, "Client company", name)
-        expect(banner).to_contain_text(name)
+    expect(banner).to_contain_text(name, timeout=10_000)
     wait_for_app(page)
     expect(page.get_by_test_id("stMetric")).to_have_count(CARDS)
 

@@ -17,24 +17,29 @@ def choose(page: Page, label: str, option: str) -> None:
     wait_for_app(page)
 
 
-def open_page(page: Page, app_url: str) -> None:
-    """The page for the first client company (Bloom & Brew, the one whose outputs and outcomes agree)."""
+def open_page(page: Page, app_url: str, company: str) -> None:
     page.goto(app_url)
+    # the first start seeds the demo companies: wait for the first page before touching anything
+    expect(page.get_by_test_id("client-banner")).to_be_visible(timeout=60_000)
     wait_for_app(page)
+    choose(page, "Client company", company)
+    expect(page.get_by_test_id("client-banner")).to_contain_text(company)
     page.get_by_test_id("stSidebarNav").get_by_text("Output vs outcome").click()
-    expect(page.get_by_test_id("client-banner")).to_contain_text("Bloom & Brew")
     expect(page.get_by_test_id("client-banner")).to_contain_text("Output vs outcome")
+    expect(page.get_by_test_id("client-banner")).to_contain_text(company)
     wait_for_app(page)
 
 
 def test_validator_end_to_end_and_adopt(page: Page, app_url: str, screenshot_dir) -> None:
-    open_page(page, app_url)
+    open_page(page, app_url, "Northwind Analytics")
+    expect(page.get_by_test_id("stAlert").filter(has_text="Vanity traps:")).to_be_visible()
     expect(page.get_by_text("Outputs (activity)")).to_be_visible()
     expect(page.get_by_text("Outcomes (results)")).to_be_visible()
     page.screenshot(path=str(screenshot_dir / "output_vs_outcome_contrast.png"), full_page=True)
 
     page.get_by_role("tab", name="Vanity traps").click()
-    expect(page.get_by_text("No vanity traps")).to_be_visible()
+    expect(page.get_by_text("is not reaching").first).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "output_vs_outcome_vanity.png"), full_page=True)
 
     page.get_by_role("tab", name="The five-step validator").click()
     for step in range(1, 6):
