@@ -5,12 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from components.frame import bootstrap_database, workspace_picker
-from components.presentation import presentation_frame
+from components.presentation import presentation_frame, share_safe_notice
 
 st.set_page_config(page_title="Alignboard", page_icon=":material/join_inner:", layout="wide")
 
 bootstrap_database()
-workspace_picker()
 
 PAGES = {
     "Monthly review": [
@@ -25,5 +24,7 @@ PAGES = {
 }
 
 page = st.navigation(PAGES)
+workspace_picker()  # after st.navigation: a widget created before it loses the user's choice
 presentation_frame(page.title)
 page.run()
+share_safe_notice()

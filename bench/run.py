@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import create_engine
 
+from bench import board_pack_bench
 from db.engine import engine_for, session_scope
 from db.ingest import ingest
 from db.queries import monthly_data
@@ -173,6 +174,9 @@ SECTIONS: list[Section] = [
     Section("read_csv", read_csv_only, "pandas.read_csv alone, best of 3"),
     Section("ingest", full_ingest, "read CSV + validate + roll up + write, fresh SQLite file, best of 3"),
     Section("one_view_load", one_view_load, f"cold monthly_data + {len(CARD_KEYS)} cards, median of 5"),
+    Section("review_snapshot", board_pack_bench.review_snapshot, "what closing a month reads, 7 KPIs, median of 3"),
+    Section("board_pack_pptx", board_pack_bench.board_pack_pptx, "7-KPI board pack .pptx (goal < 2 s), median of 3"),
+    Section("board_pack_pdf", board_pack_bench.board_pack_pdf, "that deck to PDF via LibreOffice (nan: not installed)"),
 ]
 
 

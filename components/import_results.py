@@ -58,7 +58,7 @@ def changes_table(outcome, currency: str, dry_run: bool) -> None:  # noqa: ANN00
                    f"value(s) changed, {result.replaced} earlier value(s) of this source replaced.")
     if moved:
         frame = pd.DataFrame([{"Month": month_label(c.month), "Metric": c.metric, "Before": c.before,
-                               "After": c.after, "": c.kind} for c in moved])
+                               "After": c.after, "Change": c.change, "": c.kind} for c in moved])
         st.dataframe(frame, hide_index=True, width="stretch", height=min(38 + 35 * len(frame), 420))
 
 
@@ -100,7 +100,7 @@ def health_table(report: list[MetricHealth], catalog: Catalog, currency: str) ->
     st.caption(f"{len(report)} metrics with data · {gaps} with missing months · {odd} with unusual values "
                "(more than 3.5 robust standard deviations from their own median month).")
     rows = [_health_row(h, catalog, currency) for h in report]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 1400))
 
 
 def _health_row(health: MetricHealth, catalog: Catalog, currency: str) -> dict:

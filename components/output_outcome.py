@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -16,14 +17,15 @@ from metrics.contrast import WINDOWS, ContrastRow, growth_text
 from metrics.drivers import DriverMap
 from metrics.funnel import TRAILING_MONTHS, StageConversion
 from metrics.periods import Month, month_label
-from metrics.predictive import Analysis, Pair, VerdictKind
+from metrics.predictive import Analysis, Pair, VerdictKind, months_ahead
 from metrics.vanity import VanityTrap
 
 GOOD, BAD, QUIET, DEEP = "#2e7d32", "#c62828", "#9aa5b1", "#1f4e79"
 CLASS_TITLES = {MetricClass.OUTPUT: "Outputs (activity)", MetricClass.OUTCOME: "Outcomes (results)"}
 LINK_TITLES = {MetricClass.OUTPUT: "Meant to drive", MetricClass.OUTCOME: "Driven by"}
 LAYOUT = {"font": {"family": FONT, "color": "#1c2430"}, "paper_bgcolor": "rgba(0,0,0,0)",
-          "plot_bgcolor": "rgba(0,0,0,0)", "margin": {"l": 10, "r": 10, "t": 30, "b": 10}}
+          "plot_bgcolor": "rgba(0,0,0,0)", "margin": {"l": 10, "r": 10, "t": 40, "b": 10}}
+AXES = {"automargin": True, "gridcolor": "#e3e7ec"}
 
 CEO_EXPLANATION = """
 **What "predicts" means.** Over the months tested, when this metric changed, the outcome tended to change
@@ -45,7 +47,7 @@ def _colour(row: ContrastRow, window: int) -> str:
 
 def contrast_table(rows: Sequence[ContrastRow], metric_class: MetricClass, catalog: Catalog) -> None:
     """One side of the contrast; growth green when it moved the metric's good way, red when not."""
-    columns = [f"Last {w} months" for w in WINDOWS]
+    columns = [f"{w} months" for w in WINDOWS]
     frame = pd.DataFrame([{"Metric": r.metric.label, "Class": r.metric.metric_class.value,
                            **{c: growth_text(r.growth[w]) for c, w in zip(columns, WINDOWS, strict=True)},
                            LINK_TITLES[metric_class]: ", ".join(catalog[k].label for k in r.linked)}
@@ -56,7 +58,8 @@ def contrast_table(rows: Sequence[ContrastRow], metric_class: MetricClass, catal
     if frame.empty:
         st.caption("None in the driver map.")
         return
-    st.dataframe(frame.style.apply(lambda _: styles[frame.columns], axis=None), hide_index=True)
+    st.dataframe(frame.style.apply(lambda _: styles[frame.columns], axis=None), hide_index=True,
+                 height=36 * (len(frame) + 1) + 3, column_config={"Class": st.column_config.TextColumn(width="small")})
 
 
 def driver_map_editor(catalog: Catalog, drivers: DriverMap) -> dict[str, list[str]] | None:
@@ -72,8 +75,13 @@ def driver_map_editor(catalog: Catalog, drivers: DriverMap) -> dict[str, list[st
                                     "Drives (outcomes)", options=list(labels.values()))})
         if not st.form_submit_button("Save driver map"):
             return None
-    return {m.key: [keys[label] for label in (drives or []) if label in keys]
+    return {m.key: [keys[label] for label in _as_list(drives) if label in keys]
             for m, drives in zip(outputs, edited["Drives"], strict=True)}
+
+
+def _as_list(cell: object) -> list:
+    """A multiselect cell as a list: the editor may hand back a list, an array, or nothing."""
+    return list(cell) if isinstance(cell, (list, tuple, np.ndarray)) else []
 
 
 def _change(value: float) -> str:
@@ -151,9 +159,9 @@ def lag_chart(analysis: Analysis) -> None:
         hovertemplate="Lag %{x} months: r = %{y:.2f}<br>%{customdata[0]} points, corrected p = "
                       "%{customdata[1]:.3g}<extra></extra>"))
     figure.add_hline(y=0, line={"color": QUIET, "width": 1})
-    figure.update_layout(height=300, title={"text": "Correlation of monthly changes, by months ahead", "x": 0},
-                         xaxis={"title": {"text": "Months ahead (lag)"}, "dtick": 1},
-                         yaxis={"title": {"text": "Pearson r"}, "range": [-1, 1], "gridcolor": "#e3e7ec"}, **LAYOUT)
+    figure.update_layout(height=340, title={"text": "Correlation of monthly changes, by months ahead", "x": 0},
+                         xaxis={"title": {"text": "Months ahead (lag)"}, "dtick": 1, "automargin": True},
+                         yaxis={"title": {"text": "Pearson r"}, "range": [-1.05, 1.05], **AXES}, **LAYOUT)
     st.plotly_chart(figure, theme=None, config={"displayModeBar": False})
 
 
@@ -163,10 +171,10 @@ def scatter_chart(pairs: Sequence[Pair], labels: tuple[str, str], lag: int) -> N
         x=[p[1] for p in pairs], y=[p[2] for p in pairs], mode="markers", marker={"color": DEEP, "size": 8},
         text=[month_label(p[0]) for p in pairs],
         hovertemplate="%{text}: %{x:,.3g} → %{y:,.3g}<extra></extra>"))
-    figure.update_layout(height=300, title={"text": f"Changes, {lag} months apart", "x": 0},
-                         xaxis={"title": {"text": f"Change in {labels[0]}"}, "gridcolor": "#e3e7ec"},
-                         yaxis={"title": {"text": f"Change in {labels[1]} {lag} months later"},
-                                "gridcolor": "#e3e7ec"}, **LAYOUT)
+    later = "in the same month" if lag == 0 else f"{months_ahead(lag).replace('ahead', 'later')}"
+    figure.update_layout(height=340, title={"text": f"Each month's change, and the outcome's change {later}", "x": 0},
+                         xaxis={"title": {"text": f"Change in {labels[0]}"}, **AXES},
+                         yaxis={"title": {"text": f"Change in {labels[1]}"}, **AXES}, **LAYOUT)
     st.plotly_chart(figure, theme=None, config={"displayModeBar": False})
 
 
@@ -198,3 +206,18 @@ def sample_note(analysis: Analysis, labels: tuple[str, str]) -> None:
         if missing:
             text += f" {label} is missing {len(missing)} month(s): {_months_list(missing)} (left out, not filled)."
     st.caption(plain(text))
+
+
+def analysis_view(analysis: Analysis, pairs: Sequence[Pair], labels: tuple[str, str]) -> None:
+    """Step 4: the verdict, the sample, the lag chart and scatter, every lag's numbers, and what it means."""
+    verdict_box(analysis)
+    sample_note(analysis, labels)
+    if any(r.tested for r in analysis.lags):
+        chart_left, chart_right = st.columns(2)
+        with chart_left:
+            lag_chart(analysis)
+        with chart_right:
+            scatter_chart(pairs, labels, analysis.best.lag if analysis.best else 0)
+        lag_table(analysis)
+    with st.expander("What the verdict means, and what it does not"):
+        st.markdown(CEO_EXPLANATION)

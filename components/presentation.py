@@ -9,6 +9,8 @@ Share-safe keeps changes, % of target and RAG but hides absolute currency figure
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -20,6 +22,7 @@ PRESENT_KEY = "presentation_mode"
 SAFE_KEY = "share_safe"
 _QUERY = {PRESENT_KEY: "present", SAFE_KEY: "safe"}
 EDIT_PREFIX = "edit_"
+_ASKED_KEY = "_share_safe_asked"
 
 PRESENTING_CSS = f"""
 <style>
@@ -59,12 +62,20 @@ def presenting() -> bool:
 
 
 def share_safe_on() -> bool:
+    """Whether to hide currency amounts; asking marks the page as one that honours the switch."""
+    st.session_state[_ASKED_KEY] = True
     return bool(st.session_state.get(SAFE_KEY))
+
+
+def share_safe_notice() -> None:
+    """After the page ran: warn when share-safe is on but the page never asked, so amounts may show."""
+    if st.session_state.get(SAFE_KEY) and not st.session_state.get(_ASKED_KEY):
+        st.toast("Share-safe does not cover this page: currency amounts are shown.", icon=":material/visibility:")
 
 
 def editing(name: str) -> DeltaGenerator:
     """A container for editing controls: shown normally, hidden while presenting."""
-    return st.container(key=f"{EDIT_PREFIX}{name}")
+    return st.container(key=EDIT_PREFIX + re.sub(r"\W+", "_", name))
 
 
 def _toggles(where: DeltaGenerator) -> None:
@@ -82,6 +93,7 @@ def _chosen_workspace() -> dict | None:
 def presentation_frame(page_title: str) -> None:
     """The switches (sidebar normally, under the banner while presenting), the CSS and the client banner."""
     _from_address()
+    st.session_state[_ASKED_KEY] = False
     if not presenting():
         _toggles(st.sidebar)
         return

@@ -83,11 +83,11 @@ def mandate_table(lines: Sequence[KpiLine], currency: str, safe: bool = False) -
     })
 
 
-def trend_figure(line: KpiLine, currency: str) -> go.Figure:
+def trend_figure(line: KpiLine, currency: str, safe: bool = False) -> go.Figure:
     """Twelve months of actuals, each point in its status colour, against the dashed target line."""
     labels = [month_label(p.month) for p in line.trend]
-    actual_text = [format_value(p.actual, line.unit, currency) for p in line.trend]
-    target_text = [format_value(p.target, line.unit, currency) for p in line.trend]
+    actual_text = [figure(p.actual, line.unit, currency, safe) for p in line.trend]
+    target_text = [figure(p.target, line.unit, currency, safe) for p in line.trend]
     chart = go.Figure()
     chart.add_trace(go.Scatter(x=labels, y=[p.target for p in line.trend], name="Target", mode="lines",
                                line={"color": TARGET_COLOR, "dash": "dash", "width": 2}, customdata=target_text,

@@ -41,10 +41,15 @@ def _step(number: int, title: str) -> None:
 
 
 def validator_inputs(catalog: Catalog, data: MonthlyData, months: Sequence[Month],
-                     drivers: DriverMap) -> ValidatorChoice:
-    """Steps 1-3 as numbered boxes, in the order of the five-step method."""
+                     drivers: DriverMap) -> ValidatorChoice | None:
+    """Steps 1-3 as numbered boxes, in the order of the five-step method; None when nothing can be tested."""
     available = _with_data(catalog, data)
     outcomes = [k for k in available if catalog[k].metric_class == MetricClass.OUTCOME]
+    span = months_between(min(months), max(months)) if months else []
+    if not outcomes or len(available) < 2 or len(span) < 2:
+        st.info("The validator needs at least one business outcome and one other metric, over two months or more. "
+                "Import more figures to use it.")
+        return None
     with st.container(border=True):
         _step(1, "Pick the business outcome you want to move")
         outcome = st.selectbox("Business outcome", outcomes, format_func=lambda k: catalog[k].label,
@@ -57,7 +62,6 @@ def validator_inputs(catalog: Catalog, data: MonthlyData, months: Sequence[Month
                                  + (" (meant to drive it)" if k in meant else ""))
     with st.container(border=True):
         _step(3, "Choose the sample and the lags to test")
-        span = months_between(min(months), max(months))
         first, last = st.select_slider("Sample months", span, value=(span[0], span[-1]), format_func=month_label)
         most = st.slider("Test leads of 0 up to … months", 1, 12, max(DEFAULT_LAGS))
         st.caption("Months only: Alignboard keeps monthly figures, so a weekly sample is not offered. "

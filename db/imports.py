@@ -23,6 +23,7 @@ from db.queries import monthly_data
 from db.workspaces import workspace_by_id
 from importers.convert import Conversion, convert
 from importers.mapping import ImportMapping, NewMetric, suggest_source_name, with_new_metrics
+from importers.problems import by_row
 from importers.reading import SourceTable
 from metrics.catalog import STANDARD_CATALOG, Catalog
 from metrics.health import MetricHealth, metric_health
@@ -152,11 +153,6 @@ def import_table(engine: Engine, workspace_id: int, table: SourceTable, mapping:
         _keep_new_metrics(engine, workspace_id, mapping.new_metrics, created_by)
     progress(1.0, "Done")
     return outcome
-
-
-def by_row(problems: list[Problem]) -> list[Problem]:
-    """Problems of the whole file first, then in file order."""
-    return sorted(problems, key=lambda p: (p.row is not None, p.row or 0))
 
 
 def _keep_new_metrics(engine: Engine, workspace_id: int, metrics: list[NewMetric], created_by: str) -> None:

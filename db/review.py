@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from db import queries
@@ -40,7 +42,7 @@ from metrics.summary import month_summary
 from metrics.vanity import vanity_traps
 
 OPEN, CLOSED = "open", "closed"
-NOTE_KINDS = ("note", "decision")
+_INSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 
 
 class ReviewError(ValueError):
@@ -108,12 +110,20 @@ def _review(session: Session, workspace_id: int, month: Month) -> Review | None:
 
 
 def _ensure_review(session: Session, workspace_id: int, month: Month) -> Review:
+    """The month's review row, created on first use. Two sessions creating it at once both end up
+    with the same row: the insert does nothing when the row is already there."""
     review = _review(session, workspace_id, month)
-    if review is None:
-        review = Review(workspace_id=workspace_id, month=month, status=OPEN, closed_by="")
-        session.add(review)
+    if review is not None:
+        return review
+    values = {"workspace_id": workspace_id, "month": month, "status": OPEN, "closed_by": ""}
+    dialect = session.get_bind().dialect.name
+    if dialect in _INSERTS:
+        session.execute(_INSERTS[dialect](Review).values(**values).on_conflict_do_nothing(
+            index_elements=["workspace_id", "month"]))
+    else:
+        session.add(Review(**values))
         session.flush()
-    return review
+    return _review(session, workspace_id, month)  # type: ignore[return-value]
 
 
 def _require_open(session: Session, workspace_id: int, month: Month) -> Review:

@@ -15,7 +15,7 @@ import pandas as pd
 from importers.cells import DateColumn, NumberColumn, currency_matches, parse_dates, parse_numbers
 from importers.grain import Grain, detect_grain, split_weeks
 from importers.mapping import IGNORE_METRIC, ImportMapping, Layout, Role, header_unit
-from importers.problems import CONTROL, ProblemLog
+from importers.problems import CONTROL, ProblemLog, by_row
 from importers.reading import SourceTable
 from metrics.catalog import Aggregation, Catalog, Metric, Unit
 from metrics.periods import month_label
@@ -75,7 +75,7 @@ def convert(table: SourceTable, mapping: ImportMapping, catalog: Catalog, curren
     for problem in table.problems:
         log.problems.append(problem)
     if not check_mapping(mapping, table, catalog, currency, log):
-        return Conversion(empty_long(), log.problems, len(table.frame), len(table.frame))
+        return Conversion(empty_long(), by_row(log.problems), len(table.frame), len(table.frame))
     context = Context(table, mapping, catalog, currency, np.datetime64(today, "ns"), log)
     if mapping.layout == Layout.CRM:
         from importers.crm import crm_rows  # the CRM rules live apart
@@ -90,8 +90,8 @@ def convert(table: SourceTable, mapping: ImportMapping, catalog: Catalog, curren
     if grain == Grain.WEEKLY and mapping.layout != Layout.CRM:
         long = aggregate(split_weeks(long, catalog, mapping.week_anchor), catalog)
     decimal = "," if "," in context.decimals else "."
-    return Conversion(long, log.problems, len(table.frame), int(log.rejected.sum()), grain, dates.label, decimal,
-                      list(table.notes))
+    return Conversion(long, by_row(log.problems), len(table.frame), int(log.rejected.sum()), grain, dates.label,
+                      decimal, list(table.notes))
 
 
 def detected_grain(table: SourceTable, mapping: ImportMapping) -> Grain | None:

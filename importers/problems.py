@@ -54,3 +54,8 @@ class ProblemLog:
     def fatal(self) -> bool:
         """A problem that stops the table being read at all (no row attached)."""
         return any(p.row is None for p in self.problems)
+
+
+def by_row(problems: list[Problem]) -> list[Problem]:
+    """Problems of the whole file first, then in file order (one row's problems in column order)."""
+    return sorted(problems, key=lambda p: (p.row is not None, p.row or 0))

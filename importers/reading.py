@@ -280,6 +280,8 @@ def read_excel(file_name: str, data: bytes, sheet: str | None = None) -> SourceT
         worksheet = pick_sheet(file_name, workbook, sheet)
         rows = [list(r) for r in worksheet.iter_rows(values_only=True)]
         sheets = list(workbook.sheetnames)
+    except ImportRejected:
+        raise
     except (KeyError, ValueError, TypeError, OSError, zipfile.BadZipFile) as error:
         raise refuse(file_name, "the Excel file is damaged and cannot be read") from error
     finally:

@@ -22,6 +22,7 @@ class ChangeLine:
     before: str
     after: str
     kind: str  # new | changed | same
+    change: str = ""  # the difference, signed ("+$3.5K"); blank for new values
 
     def __str__(self) -> str:
         return f"{month_label(self.month)} {self.metric} {self.before} → {self.after}"
@@ -36,8 +37,18 @@ def change_lines(changes: list, catalog: Catalog, currency: str) -> list[ChangeL
         label = metric.label if metric else change.metric_key
         before, after = format_value(change.before, unit, currency), format_value(change.after, unit, currency)
         kind = "new" if change.before is None else "same" if _same(change.before, change.after) else "changed"
-        lines.append(ChangeLine(change.month, label, before, after, kind))
+        lines.append(ChangeLine(change.month, label, before, after, kind, _difference(change, unit, currency)))
     return lines
+
+
+def _difference(change, unit: Unit, currency: str) -> str:  # noqa: ANN001 - db.ingest.ValueChange
+    if change.before is None or change.after is None:
+        return ""
+    difference = change.after - change.before
+    if unit == Unit.PERCENT:
+        return f"{difference * 100:+.1f} pts"
+    sign = "+" if difference >= 0 else "-"
+    return sign + format_value(abs(difference), unit, currency)
 
 
 def _same(before: float | None, after: float | None) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass, field
 
@@ -13,6 +14,7 @@ OUTLIER_SCORE = 3.5  # Iglewicz and Hoaglin's cut-off for the modified z-score
 MIN_HISTORY = 6  # months needed before a value can be called unusual
 MAD_SCALE = 0.6745  # makes the median absolute deviation comparable to a standard deviation
 MEAN_AD_SCALE = 0.7979  # the same for the mean absolute deviation, used when half the values are equal
+SMALLEST_MOVE = 0.01  # a month-on-month move of 1% (of the typical level) is never a spread too small to matter
 
 
 @dataclass(frozen=True)
@@ -36,27 +38,44 @@ class MetricHealth:
         return not self.missing and not self.outliers
 
 
-def robust_scores(values: list[float]) -> list[float | None]:
-    """Modified z-scores (median and median absolute deviation); None when the spread is zero."""
+def robust_scores(values: list[float], floor: float = 0.0) -> list[float | None]:
+    """Modified z-scores: distance from the median in robust standard deviations (median absolute deviation,
+    or mean absolute deviation when more than half the values are equal). The deviation is at least
+    ``floor``, so tiny wobbles around a very steady series are not unusual; None when there is no spread."""
     median = statistics.median(values)
     deviations = [abs(v - median) for v in values]
     mad = statistics.median(deviations)
-    if mad > 0:
-        return [MAD_SCALE * (v - median) / mad for v in values]
-    mean_ad = statistics.fmean(deviations)
-    if mean_ad > 0:
-        return [MEAN_AD_SCALE * (v - median) / mean_ad for v in values]
-    return [None for _ in values]
+    spread = mad / MAD_SCALE if mad > 0 else statistics.fmean(deviations) / MEAN_AD_SCALE
+    spread = max(spread, floor)
+    if spread <= 0:
+        return [None for _ in values]
+    return [(v - median) / spread for v in values]
 
 
 def outliers(series: dict[Month, float]) -> list[Outlier]:
-    """Months whose value is far from the metric's own typical month (|modified z| above 3.5)."""
-    if len(series) < MIN_HISTORY:
-        return []
+    """Months whose move from the month before is far outside the metric's usual moves.
+
+    Moves, not levels: a metric that grows steadily is not unusual at its newest high. Moves are
+    compared as ratios (log differences) when every value is positive, else as differences. A spike
+    shows as a jump and a jump back; only the jump is reported.
+    """
     months = sorted(series)
-    scores = robust_scores([series[m] for m in months])
-    return [Outlier(m, series[m], s) for m, s in zip(months, scores, strict=True)
-            if s is not None and abs(s) > OUTLIER_SCORE]
+    if len(months) < MIN_HISTORY + 1:
+        return []
+    values = [series[m] for m in months]
+    positive = all(v > 0 for v in values)
+    levels = [math.log(v) for v in values] if positive else values
+    moves = [b - a for a, b in zip(levels, levels[1:], strict=False)]
+    floor = SMALLEST_MOVE if positive else SMALLEST_MOVE * statistics.median(abs(v) for v in values)
+    found: list[Outlier] = []
+    last_jump = 0.0  # the score of the previous month's reported jump, 0 when there was none
+    for month, value, score in zip(months[1:], values[1:], robust_scores(moves, floor), strict=True):
+        unusual = score is not None and abs(score) > OUTLIER_SCORE
+        jump_back = unusual and last_jump * (score or 0.0) < 0
+        if unusual and not jump_back:
+            found.append(Outlier(month, value, score or 0.0))
+        last_jump = (score or 0.0) if unusual and not jump_back else 0.0
+    return found
 
 
 def metric_health(catalog: Catalog, data: MonthlyData, through: Month) -> list[MetricHealth]:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, Field, model_validator
 
-from metrics.catalog import MANDATE_TITLES, Direction, Mandate, Metric, Unit
+from metrics.catalog import Direction, Mandate, Metric, Unit
 from metrics.formatting import compact, currency_symbol, format_value
 from metrics.periods import Month, add_months, same_month_last_year
 from metrics.status import Rag
@@ -304,9 +304,6 @@ class Scorecard(BaseModel):
 
     def by_key(self) -> dict[str, KpiLine]:
         return {k.key: k for k in self.kpis}
-
-
-SCORECARD_TITLES = MANDATE_TITLES  # Brand (the meaning), Growth (the math): never one blended score
 
 
 class KpiTerms(BaseModel):

@@ -49,8 +49,8 @@ contrast_tab, vanity_tab, journey_tab, validator_tab, adopted_tab = st.tabs(
     ["Contrast", "Vanity traps", "Journey momentum", "The five-step validator", "Adopted indicators"])
 
 with contrast_tab:
-    st.caption(f"Growth over the last 3, 6 and 12 months to {month_label(month)}, each against the months just "
-               "before. Green: moved the good way (a falling CAC is good); red: the wrong way.")
+    st.caption(f"Growth over the last 3, 6 and 12 months to {month_label(month)}, each against the same number of "
+               "months just before. Green: moved the good way (a falling CAC is good); red: the wrong way.")
     sides = contrast(catalog, drivers, data, month)
     for column, metric_class in zip(st.columns(2), (MetricClass.OUTPUT, MetricClass.OUTCOME), strict=True):
         with column:
@@ -84,33 +84,23 @@ with journey_tab:
     view.journey_table(steps, catalog, weakest)
 
 with validator_tab:
-    choice = validator_inputs(catalog, data, months, drivers)
-    labels = (catalog[choice.predictor].label, in_sentence(catalog[choice.outcome].label))
-    predictor, outcome = (monthly_values(catalog, k, data, months) for k in (choice.predictor, choice.outcome))
-    analysis = analyse(predictor, outcome, choice.sample, choice.lags, labels)
-    with st.container(border=True):
-        st.markdown("**Step 4 · Analyse the data**")
-        view.verdict_box(analysis)
-        view.sample_note(analysis, labels)
-        if any(r.tested for r in analysis.lags):
-            lag = analysis.best.lag if analysis.best else 0
-            chart_left, chart_right = st.columns(2)
-            with chart_left:
-                view.lag_chart(analysis)
-            with chart_right:
-                view.scatter_chart(lagged_pairs(predictor, outcome, choice.sample, lag), labels, lag)
-            view.lag_table(analysis)
-        with st.expander("What the verdict means, and what it does not"):
-            st.markdown(view.CEO_EXPLANATION)
-    with editing("adopt_indicator"):
-        adopter = adopt_control(analysis, labels)
-    if adopter is not None and analysis.best is not None:
-        with session_scope(engine_for(url)) as session:
-            adopt_indicator(session, workspace_id, IndicatorIn(
-                outcome_key=choice.outcome, predictor_key=choice.predictor, lag_months=analysis.best.lag,
-                adopted_by=adopter, evidence=evidence_of(analysis)))
-        st.success(plain(f"Adopted {labels[0]} as a leading indicator of {labels[1]}. "
-                         "It is listed under Adopted indicators."))
+    if (choice := validator_inputs(catalog, data, months, drivers)) is not None:
+        labels = (catalog[choice.predictor].label, in_sentence(catalog[choice.outcome].label))
+        predictor, outcome = (monthly_values(catalog, k, data, months) for k in (choice.predictor, choice.outcome))
+        analysis = analyse(predictor, outcome, choice.sample, choice.lags, labels)
+        with st.container(border=True):
+            st.markdown("**Step 4 · Analyse the data**")
+            view.analysis_view(analysis, lagged_pairs(predictor, outcome, choice.sample,
+                                                      analysis.best.lag if analysis.best else 0), labels)
+        with editing("adopt_indicator"):
+            adopter = adopt_control(analysis, labels)
+        if adopter is not None and analysis.best is not None:
+            with session_scope(engine_for(url)) as session:
+                adopt_indicator(session, workspace_id, IndicatorIn(
+                    outcome_key=choice.outcome, predictor_key=choice.predictor, lag_months=analysis.best.lag,
+                    adopted_by=adopter, evidence=evidence_of(analysis)))
+            st.success(plain(f"Adopted {labels[0]} as a leading indicator of {labels[1]}. "
+                             "It is listed under Adopted indicators."))
 
 with adopted_tab:
     st.caption("Each adopted indicator is re-tested at its adopted lag for every month after its sample, on a "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 
 import streamlit as st
@@ -35,6 +36,11 @@ def save(write: Callable[..., object], *args: object) -> None:
             write(session, *args)
     except ReviewError as error:
         st.error(str(error))
+        return
+    except Exception:  # noqa: BLE001 - the log keeps the detail; the person sees what to do
+        logging.getLogger(__name__).exception("review write failed")
+        st.error("Sorry, that could not be saved and nothing was changed. Try again; if it persists, "
+                 "check the server log.")
         return
     st.rerun()
 
@@ -74,14 +80,15 @@ for item in build_agenda(snapshot):
         notes_list([n for n in snapshot.notes if n.item_key == item.key])
         if state.closed:
             continue
-        with editing(f"notes_{item.key}"), st.expander("Add a note or decision"):
-            if (note := forms.note_form(item.key, author)) is not None:
-                save(add_note, ws, month, note)
+        with editing(f"notes_{item.key}"):
             if item.kind == AgendaKind.ACTIONS:
                 if (change := forms.action_status_form(snapshot.actions)) is not None:
                     save(set_action_status, ws, change[0], change[1], month)
                 if (action := forms.action_form(snapshot.kpis, month)) is not None:
                     save(add_action, ws, month, action)
+            with st.expander("Add a note or decision"):
+                if (note := forms.note_form(item.key, author)) is not None:
+                    save(add_note, ws, month, note)
 
 with editing("close"):
     if not state.closed and forms.close_button(month_label(month)):

@@ -67,7 +67,7 @@ for mandate in Mandate:
             about, trend, notes = st.columns([3, 4, 4])
             with about:
                 view.kpi_heading(line, currency, safe)
-            trend.plotly_chart(view.trend_figure(line, currency), theme=None, key=f"trend_{line.key}",
+            trend.plotly_chart(view.trend_figure(line, currency, safe), theme=None, key=f"trend_{line.key}",
                                config={"displayModeBar": False})
             with notes, editing(f"note_{line.key}"):
                 note = forms.kpi_note_form(line, month)

@@ -10,10 +10,10 @@ from streamlit.testing.v1 import AppTest
 from components.text import plain
 from db import queries
 from db.engine import engine_for, session_scope
-from db.indicators import adopted_indicators
-from db.workspaces import workspace_by_name
+from db.indicators import adopted_indicators, driver_overrides, save_driver_map
+from db.workspaces import WorkspaceIn, create_workspace, workspace_by_name
 from metrics.catalog import STANDARD_CATALOG
-from metrics.drivers import effective_drivers
+from metrics.drivers import DEFAULT_DRIVERS, effective_drivers
 from metrics.funnel import journey, weakest_stage
 from metrics.periods import trailing
 from metrics.predictive import Analysis, RetestStatus, VerdictKind, analyse, evidence_of, retest_adopted
@@ -106,11 +106,11 @@ def test_contrast_labels_each_side_with_its_class(database: str) -> None:
     at = open_page(company(database, "Northwind Analytics")["id"])
     outputs, outcomes = at.dataframe[0].value, at.dataframe[1].value
     assert set(outputs["Class"]) == {"output"} and set(outcomes["Class"]) == {"outcome"}
-    assert list(outputs.columns[2:5]) == ["Last 3 months", "Last 6 months", "Last 12 months"]
+    assert list(outputs.columns[2:5]) == ["3 months", "6 months", "12 months"]
     impressions = outputs.set_index("Metric").loc["Impressions"]
     northwind = company(database, "Northwind Analytics")
     growth = trailing_growth(STANDARD_CATALOG, "impressions", northwind["data"], northwind["months"][-1], 3)
-    assert impressions["Last 3 months"] == f"{growth * 100:+.1f}%"
+    assert impressions["3 months"] == f"{growth * 100:+.1f}%"
     assert impressions["Meant to drive"] == "Pipeline created, New bookings"
 
 
@@ -192,3 +192,30 @@ def test_too_short_a_sample_is_not_enough_data(database: str) -> None:
     by_label(at.select_slider, "Sample months").set_value((months[-12], months[-1])).run()
     assert any(e.value.startswith("Not enough data \\(fewer than 12 points\\)") for e in at.error)
     assert not [b for b in at.button if b.label == "Adopt as leading indicator"]
+
+
+def test_saving_the_driver_map_unchanged_stores_no_override(database: str) -> None:
+    northwind = company(database, "Northwind Analytics")
+    at = open_page(northwind["id"])
+    by_label(at.button, "Save driver map").click().run()
+    assert not at.exception
+    with session_scope(engine_for(database)) as session:
+        assert driver_overrides(session, northwind["id"]) == {}
+
+
+def test_an_overridden_map_changes_the_traps(database: str) -> None:
+    northwind = company(database, "Northwind Analytics")
+    only_clicks = dict.fromkeys(DEFAULT_DRIVERS, ()) | {"clicks": ("pipeline_created",)}
+    with session_scope(engine_for(database)) as session:
+        save_driver_map(session, northwind["id"], only_clicks)
+    at = open_page(northwind["id"])
+    assert at.warning[0].value.startswith("**Vanity traps: 1.** Clicks rose")
+    outputs = at.dataframe[0].value
+    assert list(outputs["Metric"]) == ["Clicks"]
+
+
+def test_a_company_without_figures_gets_a_plain_message(database: str) -> None:
+    with session_scope(engine_for(database)) as session:
+        empty = create_workspace(session, WorkspaceIn(name="Aardvark Empty Co")).id
+    at = open_page(empty)
+    assert at.info[0].value.startswith("No figures for Aardvark Empty Co yet.")

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
 
 from db.engine import session_scope
 from db.ingest import ingest
@@ -50,13 +51,13 @@ def figures(revenue: tuple[float, float, float] = (800, 900, 1000)) -> pd.DataFr
 
 def agree(engine, workspace_id: int) -> None:  # noqa: ANN001
     """Agreement v1: revenue 1000, bookings 350 a month (growth); MQLs 100 a month (brand)."""
-    targets = {m: 1.0 for m in (JUL, AUG, SEP)}
+    months = (JUL, AUG, SEP)
     kpis = [KpiTerms(metric_key="revenue", mandate=Mandate.GROWTH, owner_name="Dana", owner_role="CEO",
-                     targets={m: 1000 * v for m, v in targets.items()}),
+                     targets=dict.fromkeys(months, 1000.0)),
             KpiTerms(metric_key="new_bookings", mandate=Mandate.GROWTH, owner_name="Maria", owner_role="CMO",
-                     targets={m: 350 * v for m, v in targets.items()}),
+                     targets=dict.fromkeys(months, 350.0)),
             KpiTerms(metric_key="mqls", mandate=Mandate.BRAND, owner_name="Maria", owner_role="CMO",
-                     targets={m: 100 * v for m, v in targets.items()})]
+                     targets=dict.fromkeys(months, 100.0))]
     with session_scope(engine) as session:
         draft = save_draft(session, workspace_id, kpis, based_on=None, by="Dana")
         sign_agreement(session, workspace_id, draft.number, draft.edit, Role.CEO, "Dana")
@@ -137,6 +138,18 @@ def test_closing_and_reopening_are_explicit_and_recorded(engine, company) -> Non
     with session_scope(engine) as session:
         close_month(session, company, SEP, "Dana Kim (CEO)")
         assert [e.kind for e in review_state(session, company, SEP).events] == ["closed", "reopened", "closed"]
+
+
+def test_two_people_closing_at_once_one_wins_cleanly(engine, company) -> None:
+    with sessionmaker(engine).begin() as late:
+        assert not review_state(late, company, SEP).closed  # the second person has the open page in front of them
+        with session_scope(engine) as first:
+            close_month(first, company, SEP, "Dana")
+        with pytest.raises(ReviewError, match="already closed"):
+            close_month(late, company, SEP, "Maria")
+    with session_scope(engine) as session:
+        state = review_state(session, company, SEP)
+    assert state.closed_by == "Dana" and [e.by for e in state.events] == ["Dana"]
 
 
 def test_the_snapshot_holds_the_scorecard_one_view_notes_and_actions(engine, company) -> None:

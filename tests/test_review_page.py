@@ -87,6 +87,17 @@ def test_adding_an_action_puts_it_on_the_list(database) -> None:
     assert "Call the ten largest lost prospects" in actions["Action"].tolist()
 
 
+def test_a_decision_is_recorded_with_its_author(database) -> None:
+    at = open_page(database, "pages/review.py")
+    at.text_input(key="reviewer_name").set_value("Dana Kim (CEO)")
+    at.text_area[-1].set_value("Hold the awareness budget flat until pipeline recovers")  # the Decisions item
+    [b for b in at.button if b.label == "Record decision"][-1].click().run()
+    assert not at.exception and not at.error
+    assert "1 recorded this month." in [c.value for c in at.caption]
+    decisions = [m.value for m in at.markdown if m.value.startswith("**Decision:**")]
+    assert decisions == ["**Decision:** Hold the awareness budget flat until pipeline recovers — Dana Kim \\(CEO\\)"]
+
+
 def test_closing_needs_a_name_then_freezes_the_month(database) -> None:
     at = open_page(database, "pages/review.py")
     month = company(database)[1]

@@ -26,10 +26,13 @@ from db.scorecard import (
     sign_agreement,
 )
 from db.scorecard_models import AgreementVersionRow
+from db.workspaces import WorkspaceIn, create_workspace
 from metrics.agreement import AgreementError, LeadershipSystem, Role, diff
 from metrics.catalog import STANDARD_CATALOG, Mandate
 from metrics.scorecard import KpiTerms
 from metrics.status import Rag
+from sample_data.generator import DEMO_COMPANIES, generate
+from sample_data.scorecard import seed_scorecard
 
 JAN, FEB, MAR = dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 3, 1)
 TODAY = dt.date(2026, 1, 1)
@@ -231,3 +234,34 @@ def test_leadership_system_is_saved_and_guarded(engine: Engine, workspace_id: in
         assert (again.math_owner, again.priority_mandate, again.answered_on) == (
             "Kim", Mandate.GROWTH, dt.date(2026, 2, 10))
         assert again.version == saved.version + 1
+
+
+@pytest.mark.parametrize("name", ["Northwind Analytics", "Bloom & Brew"])
+def test_demo_companies_get_a_signed_agreement_with_targets_commentary_and_votes(engine: Engine, name: str) -> None:
+    profile = next(p for p in DEMO_COMPANIES if p.name == name)
+    end = dt.date(2026, 6, 1)
+    with session_scope(engine) as session:
+        workspace_id = create_workspace(session, WorkspaceIn(name=name, currency=profile.currency)).id
+    ingest(engine, workspace_id, generate(profile, end), source_name="Sample data generator", today=TODAY.replace(2027))
+    seed_scorecard(engine, workspace_id, profile)
+    with session_scope(engine) as session:
+        history = agreement_versions(session, workspace_id)
+        card = scorecard_for_month(session, workspace_id, end)
+        older = scorecard_for_month(session, workspace_id, dt.date(2026, 3, 1))
+        answers = leadership_system(session, workspace_id)
+    latest = history[-1]
+    assert all(v.agreed for v in history) and 4 <= len(latest.kpis) <= 6
+    assert {k.mandate for k in latest.kpis} == {Mandate.BRAND, Mandate.GROWTH}
+    assert all(len(k.targets) == 36 and max(k.targets) == end for k in latest.kpis)
+    assert all(k.commentary and k.ceo_confidence and k.cmo_confidence for k in card.kpis)
+    assert all(k.commentary == "" for k in older.kpis)  # commentary covers the last three months only
+    disagreements = [k.key for k in card.kpis if k.disagree]
+    statuses = [k.rag for k in card.kpis]
+    if name == "Northwind Analytics":
+        assert [v.title for v in history] == ["Agreement v1", "Agreement v2"]
+        assert len(history[0].kpis) == 5 and len(latest.kpis) == 6
+        assert disagreements == ["pipeline_created"] and card.kpi("pipeline_created").rag == Rag.RED
+    else:
+        assert [v.title for v in history] == ["Agreement v1"] and disagreements == []
+        assert statuses.count(Rag.GREEN) >= 3 and Rag.RED not in statuses
+    assert answers.priority_mandate is not None and answers.answered_on is not None and answers.version == 1

@@ -11,10 +11,12 @@ from streamlit.testing.v1 import AppTest
 
 from components.period_picker import MONTH_KEY
 from db.engine import engine_for, session_scope
+from db.indicators import IndicatorIn, adopt_indicator
 from db.ingest import ingest
 from db.scorecard import (
     agreement_versions,
     current_agreement,
+    leadership_system,
     open_draft,
     save_draft,
     scorecard_for_month,
@@ -23,6 +25,7 @@ from db.scorecard import (
 from db.workspaces import WorkspaceIn, create_workspace, workspace_by_name
 from metrics.agreement import Role
 from metrics.catalog import Mandate
+from metrics.one_view import card_keys
 from metrics.scorecard import KpiTerms
 from metrics.status import Rag
 from sample_data.seed import ensure_sample_data
@@ -191,3 +194,59 @@ def test_a_new_draft_leaves_the_scorecard_on_the_agreed_version(seeded: dict[str
     assert any("Added Aided awareness" in m.value for m in history.markdown)
     with session_scope(engine) as session:
         assert len(agreement_versions(session, bloom)) == 2
+
+
+def test_one_view_cards_of_agreed_kpis_show_target_and_status(seeded: dict[str, int], sqlite_url: str) -> None:
+    northwind = seeded["Northwind Analytics"]
+    at = open_page("pages/one_view.py", northwind)
+    with session_scope(engine_for(sqlite_url)) as session:
+        card = scorecard_for_month(session, northwind, at.session_state[MONTH_KEY])
+    shown = " ".join(m.value for m in at.markdown)
+    assert f"Target: ${card.kpi('new_bookings').target / 1000:.0f}K" in shown
+    on_cards = [k for k in card.kpis if k.key in card_keys()]
+    assert shown.count('data-testid="rag-badge"') == len(on_cards) >= 4
+    assert shown.count(">Off track<") == sum(k.rag == Rag.RED for k in on_cards) >= 1
+
+
+def test_adopted_indicator_is_offered_as_evidence(seeded: dict[str, int], sqlite_url: str) -> None:
+    bloom = seeded["Bloom & Brew"]
+    with session_scope(engine_for(sqlite_url)) as session:
+        adopt_indicator(session, bloom, IndicatorIn(outcome_key="new_customers", predictor_key="mqls", lag_months=2,
+                                                    adopted_by="Sofia", evidence={"r": 0.61, "n": 30}),
+                        now=dt.datetime(2026, 5, 4, tzinfo=dt.UTC))
+    at = open_page(AGREEMENT, bloom)
+    choice = at.selectbox(key=f"agreement_{bloom}_1_1_new_customers_evidence")
+    assert choice.options[1] == "MQLs predicts New customers 2 months ahead (r = 0.61, 30 points); adopted 04 May 2026."
+
+
+def labelled(widgets, start: str):  # noqa: ANN001, ANN201 - AppTest element lists
+    return next(w for w in widgets if w.label.startswith(start))
+
+
+def test_leadership_system_answers_are_saved_from_the_page(fresh: int, sqlite_url: str) -> None:
+    at = open_page(SCORECARD, fresh)
+    assert any("No KPI set is agreed yet" in text for text in texts(at, "info"))
+    labelled(at.text_input, "Who owns the meaning").set_value("Ana Ruiz (CMO)")
+    labelled(at.text_input, "Who owns the math").set_value("Ben Ito (VP Growth)")
+    labelled(at.selectbox, "Which mandate").set_value(Mandate.GROWTH)
+    labelled(at.text_area, "Do we need to hire").set_value("Outsource growth for a year.")
+    next(b for b in at.button if b.label == "Save answers").click().run()
+    assert not at.exception, at.exception
+    with session_scope(engine_for(sqlite_url)) as session:
+        saved = leadership_system(session, fresh)
+    assert (saved.meaning_owner, saved.math_owner, saved.priority_mandate, saved.build_answer, saved.version) == (
+        "Ana Ruiz (CMO)", "Ben Ito (VP Growth)", Mandate.GROWTH, "Outsource growth for a year.", 1)
+    assert saved.answered_on == dt.date.today()
+    assert any(m.value == "**Ana Ruiz \\(CMO\\)**" for m in at.markdown)
+
+
+def test_share_safe_hides_currency_amounts_but_keeps_status_and_percentages(seeded: dict[str, int]) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["workspace_id"] = seeded["Bloom & Brew"]
+    at.session_state["share_safe"] = True
+    at.run()
+    at.switch_page(SCORECARD).run()
+    growth = at.dataframe[1].value.set_index("KPI")
+    assert (growth.loc["Revenue", "Actual"], growth.loc["Revenue", "Variance"]) == ("•••", "•••")
+    assert growth.loc["Revenue", "Variance %"].endswith("%") and growth.loc["Revenue", "Status"] == "On track"
+    assert growth.loc["Customer churn", "Actual"].endswith("%")  # rates are not amounts: still shown

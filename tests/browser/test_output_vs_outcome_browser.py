@@ -12,7 +12,10 @@ pytestmark = pytest.mark.browser
 
 def choose(page: Page, label: str, option: str) -> None:
     """Pick an option in a Streamlit selectbox by its label."""
-    page.get_by_test_id("stSelectbox").filter(has_text=label).click()
+    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
+    expect(box).to_have_count(1)  # a box whose options changed is briefly drawn twice while the page reruns
+    box.click()
+    page.keyboard.type(option)  # long lists are virtualised: filter so the option is drawn
     page.get_by_role("option", name=option, exact=True).click()
     wait_for_app(page)
 
@@ -31,15 +34,16 @@ def open_page(page: Page, app_url: str, company: str) -> None:
 
 
 def test_validator_end_to_end_and_adopt(page: Page, app_url: str, screenshot_dir) -> None:
+    page.set_viewport_size({"width": 1600, "height": 2600})  # Streamlit scrolls inside the page: tall shots
     open_page(page, app_url, "Northwind Analytics")
     expect(page.get_by_test_id("stAlert").filter(has_text="Vanity traps:")).to_be_visible()
     expect(page.get_by_text("Outputs (activity)")).to_be_visible()
     expect(page.get_by_text("Outcomes (results)")).to_be_visible()
-    page.screenshot(path=str(screenshot_dir / "output_vs_outcome_contrast.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "output_vs_outcome_contrast.png"))
 
     page.get_by_role("tab", name="Vanity traps").click()
     expect(page.get_by_text("is not reaching").first).to_be_visible()
-    page.screenshot(path=str(screenshot_dir / "output_vs_outcome_vanity.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "output_vs_outcome_vanity.png"))
 
     page.get_by_role("tab", name="The five-step validator").click()
     for step in range(1, 6):
@@ -59,11 +63,11 @@ def test_validator_end_to_end_and_adopt(page: Page, app_url: str, screenshot_dir
     page.get_by_role("button", name="Adopt as leading indicator").click()
     expect(page.get_by_text("Adopted Opportunities as a leading indicator of new bookings")).to_be_visible()
     wait_for_app(page)
-    page.screenshot(path=str(screenshot_dir / "output_vs_outcome_validator.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "output_vs_outcome_validator.png"))
 
     page.get_by_role("tab", name="Adopted indicators").click()
     listed = page.get_by_role("tabpanel", name="Adopted indicators")
     expect(listed.get_by_text("Opportunities → New bookings, 1 month ahead")).to_be_visible()
     expect(listed.get_by_text("Awaiting next month")).to_be_visible()
     expect(listed.get_by_text("Adopted by Dana (CMO)")).to_be_visible()
-    page.screenshot(path=str(screenshot_dir / "output_vs_outcome_adopted.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "output_vs_outcome_adopted.png"))
