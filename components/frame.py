@@ -14,6 +14,7 @@ from settings import get_settings
 
 log = logging.getLogger(__name__)
 WORKSPACE_KEY = "workspace_id"
+FRAME_KEY = "_frame_ready"
 
 
 @st.cache_resource(show_spinner="Preparing the database…")
@@ -26,6 +27,7 @@ def _prepare(url: str, seed: bool) -> None:
 def bootstrap_database() -> None:
     """Migrate the database and, on a first start, seed the demo companies. Stops with a plain message on failure."""
     settings = get_settings()
+    st.session_state[FRAME_KEY] = True
     try:
         _prepare(settings.database_url, settings.seed_sample_data)
     except Exception:  # noqa: BLE001 - the user sees a short message, the log keeps the detail
@@ -48,6 +50,10 @@ def workspace_picker() -> None:
 
 def current_workspace() -> dict:
     """The chosen workspace as a dict (id, name, currency, color, fiscal_year_start_month); stops if none."""
+    if not st.session_state.get(FRAME_KEY):
+        # A fresh server opened at a page's own address runs that page without app.py (Streamlit's
+        # pages/ folder convention): go through the frame so the database and picker are ready.
+        st.switch_page("app.py")
     options = {w["id"]: w for w in cached.workspaces(cached.database_url())}
     workspace = options.get(st.session_state.get(WORKSPACE_KEY))
     if workspace is None:

@@ -76,13 +76,15 @@ def starting_mapping(table: SourceTable, catalog: Catalog,
 
 
 def confirmed_mapping(table: SourceTable, start: ImportMapping, catalog: Catalog, decimal: str,
-                      key: str) -> ImportMapping:
+                      key: str, named: bool = True) -> ImportMapping:
+    """The mapping step; ``named`` asks for the source name (a SQL source is always named after itself)."""
     with st.container(border=True):
         st.markdown("**2 · What each column holds**")
         mapping = mapping_editor(table, start, catalog, key)
         mapping.decimal = decimal
         detected = detected_grain(table, mapping)
-        with st.expander("How to read the dates", expanded=False):
+        found = f" · rows look {detected.value}" if detected else ""
+        with st.expander(f"How to read the dates{found}", expanded=False):
             reading_options(mapping, start, detected, key)
         if mapping.layout == Layout.CRM:
             with st.expander("Stages and lead sources", expanded=True):
@@ -90,9 +92,11 @@ def confirmed_mapping(table: SourceTable, start: ImportMapping, catalog: Catalog
         if mapping.layout == Layout.LONG and mapping.metric_names:
             with st.expander("Metric names in the file", expanded=True):
                 metric_name_options(mapping, catalog, key)
-        mapping.source_name = st.text_input(
-            "Source name", value=start.source_name, key=f"{key}-source", max_chars=255,
-            help="Re-importing the same source replaces its values for the months in the file; other sources stay.")
+        if named:
+            mapping.source_name = st.text_input(
+                "Source name", value=start.source_name, key=f"{key}-source", max_chars=255,
+                help="Re-importing the same source replaces its values for the months in the file; other sources "
+                     "stay.")
     return mapping
 
 

@@ -165,12 +165,17 @@ def lag_chart(analysis: Analysis) -> None:
     st.plotly_chart(figure, theme=None, config={"displayModeBar": False})
 
 
-def scatter_chart(pairs: Sequence[Pair], labels: tuple[str, str], lag: int) -> None:
-    """Each point: the predictor's change in a month against the outcome's change ``lag`` months later."""
+def scatter_chart(pairs: Sequence[Pair], labels: tuple[str, str], lag: int, hide_values: bool = False) -> None:
+    """Each point: the predictor's change in a month against the outcome's change ``lag`` months later.
+
+    ``hide_values`` (share-safe) keeps the shape of the cloud but drops the axis figures.
+    """
     figure = go.Figure(go.Scatter(
         x=[p[1] for p in pairs], y=[p[2] for p in pairs], mode="markers", marker={"color": DEEP, "size": 8},
         text=[month_label(p[0]) for p in pairs],
-        hovertemplate="%{text}: %{x:,.3g} → %{y:,.3g}<extra></extra>"))
+        hovertemplate="%{text}<extra></extra>" if hide_values else "%{text}: %{x:,.3g} → %{y:,.3g}<extra></extra>"))
+    figure.update_xaxes(showticklabels=not hide_values)
+    figure.update_yaxes(showticklabels=not hide_values)
     later = "in the same month" if lag == 0 else f"{months_ahead(lag).replace('ahead', 'later')}"
     figure.update_layout(height=340, title={"text": f"Each month's change, and the outcome's change {later}", "x": 0},
                          xaxis={"title": {"text": f"Change in {labels[0]}"}, **AXES},
@@ -208,7 +213,8 @@ def sample_note(analysis: Analysis, labels: tuple[str, str]) -> None:
     st.caption(plain(text))
 
 
-def analysis_view(analysis: Analysis, pairs: Sequence[Pair], labels: tuple[str, str]) -> None:
+def analysis_view(analysis: Analysis, pairs: Sequence[Pair], labels: tuple[str, str],
+                  hide_values: bool = False) -> None:
     """Step 4: the verdict, the sample, the lag chart and scatter, every lag's numbers, and what it means."""
     verdict_box(analysis)
     sample_note(analysis, labels)
@@ -217,7 +223,7 @@ def analysis_view(analysis: Analysis, pairs: Sequence[Pair], labels: tuple[str, 
         with chart_left:
             lag_chart(analysis)
         with chart_right:
-            scatter_chart(pairs, labels, analysis.best.lag if analysis.best else 0)
+            scatter_chart(pairs, labels, analysis.best.lag if analysis.best else 0, hide_values)
         lag_table(analysis)
     with st.expander("What the verdict means, and what it does not"):
         st.markdown(CEO_EXPLANATION)

@@ -19,6 +19,7 @@ from db.sql_sources import (
     fetch_sql_source,
     refresh_sql_source,
     set_sql_mapping,
+    source_name,
 )
 from importers.suggest import apply_preset, suggest
 from metrics.catalog import Catalog
@@ -77,8 +78,9 @@ def source_panel(workspace: dict, source: SqlSourceView, catalog: Catalog, by: s
 def _map(workspace: dict, source: SqlSourceView, table, catalog: Catalog) -> None:  # noqa: ANN001 - SourceTable
     st.caption(f"The query returned {len(table.frame):,} rows.")
     start = apply_preset(source.mapping, table, catalog)[0] if source.mapping else suggest(table, catalog)
-    start.source_name = start.source_name if source.mapping else f"SQL: {source.name}"
-    mapping = confirmed_mapping(table, start, catalog, "auto", f"sql-{source.id}-{start.layout.value}")
+    mapping = confirmed_mapping(table, start, catalog, "auto", f"sql-{source.id}-{start.layout.value}", named=False)
+    st.caption(plain(f"Imports from this query are recorded as source '{source_name(source.name)}': each refresh "
+                     "replaces the values of the previous one for the months it covers."))
     if st.button("Save this mapping", key=f"sql_save_{source.id}"):
         with session_scope(_engine()) as session:
             set_sql_mapping(session, workspace["id"], source.id, mapping)

@@ -48,7 +48,7 @@ def masked_url(url: str) -> str:
     except ArgumentError:
         return "(not a valid database URL)"
     query = {k: ("***" if SENSITIVE.search(k) else v) for k, v in parsed.query.items()}
-    return parsed.set(query=query).render_as_string(hide_password=True)
+    return parsed.set(query=query).render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
 
 
 def scrub(text: str, url: str) -> str:
@@ -192,6 +192,11 @@ def sql_sources(session: Session, workspace_id: int) -> list[SqlSourceView]:
             for s in rows]
 
 
+def source_name(name: str) -> str:
+    """The source name of a SQL source's imports."""
+    return f"SQL: {name}"[:255]
+
+
 def _source(session: Session, workspace_id: int, source_id: int) -> SqlSource:
     source = session.scalar(select(SqlSource).where(SqlSource.workspace_id == workspace_id, SqlSource.id == source_id))
     if source is None:
@@ -226,7 +231,7 @@ def refresh_sql_source(engine: Engine, workspace_id: int, source_id: int, *, cre
         if source.mapping is None:
             raise SqlSourceError("map the query's columns first")
         mapping = ImportMapping.model_validate(source.mapping)
-        mapping.source_name = mapping.source_name or f"SQL: {source.name}"
+        mapping.source_name = source_name(source.name)  # the source is the query: refreshing replaces its values
     progress(0.02, "Running the query")
     table = fetch_sql_source(engine, workspace_id, source_id)
     outcome = import_table(engine, workspace_id, table, mapping, created_by=created_by, dry_run=dry_run,

@@ -8,12 +8,13 @@ from components import output_outcome as view
 from components.client_banner import client_banner
 from components.frame import current_workspace
 from components.period_picker import month_picker
-from components.presentation import editing
+from components.presentation import editing, share_safe_on
 from components.text import plain
 from components.validator import adopt_control, indicator_card, validator_inputs
 from db import cached
 from db.engine import engine_for, session_scope
 from db.indicators import DriverMapRejected, IndicatorIn, adopt_indicator, drop_indicator, save_driver_map
+from importers.mapping import with_new_metrics
 from metrics.catalog import STANDARD_CATALOG, MetricClass
 from metrics.contrast import contrast
 from metrics.drivers import effective_drivers
@@ -23,10 +24,10 @@ from metrics.predictive import analyse, evidence_of, lagged_pairs, retest_adopte
 from metrics.series import monthly_values
 from metrics.vanity import VanityThresholds, in_sentence, vanity_traps
 
-catalog = STANDARD_CATALOG
 workspace = current_workspace()
 client_banner(workspace["name"], workspace["color"], "Output vs outcome")
 url, workspace_id = cached.database_url(), workspace["id"]
+catalog = with_new_metrics(STANDARD_CATALOG, cached.custom_metrics(url, workspace_id))
 months = cached.months_with_data(url, workspace_id)
 if not months:
     st.info(f"No figures for {workspace['name']} yet. Import data to compare outputs with outcomes.")
@@ -59,7 +60,7 @@ with contrast_tab:
         if (new_map := view.driver_map_editor(catalog, drivers)) is not None:
             try:
                 with session_scope(engine_for(url)) as session:
-                    save_driver_map(session, workspace_id, new_map)
+                    save_driver_map(session, workspace_id, new_map, catalog=catalog)
                 st.rerun()
             except DriverMapRejected as rejected:
                 st.error("Not saved: " + plain("; ".join(rejected.problems)))
@@ -91,14 +92,15 @@ with validator_tab:
         with st.container(border=True):
             st.markdown("**Step 4 · Analyse the data**")
             view.analysis_view(analysis, lagged_pairs(predictor, outcome, choice.sample,
-                                                      analysis.best.lag if analysis.best else 0), labels)
+                                                      analysis.best.lag if analysis.best else 0), labels,
+                               hide_values=share_safe_on())
         with editing("adopt_indicator"):
             adopter = adopt_control(analysis, labels)
         if adopter is not None and analysis.best is not None:
             with session_scope(engine_for(url)) as session:
                 adopt_indicator(session, workspace_id, IndicatorIn(
                     outcome_key=choice.outcome, predictor_key=choice.predictor, lag_months=analysis.best.lag,
-                    adopted_by=adopter, evidence=evidence_of(analysis)))
+                    adopted_by=adopter, evidence=evidence_of(analysis)), catalog=catalog)
             st.success(plain(f"Adopted {labels[0]} as a leading indicator of {labels[1]}. "
                              "It is listed under Adopted indicators."))
 

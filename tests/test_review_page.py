@@ -17,6 +17,7 @@ from db.queries import months_with_data
 from db.review import close_month
 from db.workspaces import workspace_by_name
 from metrics.review import MASK
+from reports.pdf import pdf_available
 from sample_data.seed import ensure_sample_data
 
 MONEY = re.compile(r"[$€£]\s?\d")
@@ -63,6 +64,23 @@ def open_page(url: str, page: str, name: str = "Northwind Analytics", **state: o
 def texts(at: AppTest) -> list[str]:
     return [e.value for kind in ("markdown", "caption", "info", "warning", "success", "error", "subheader", "title")
             for e in getattr(at, kind)]
+
+
+def test_demo_companies_have_two_closed_reviews_and_carried_over_actions(database) -> None:
+    from db.review import all_actions, closed_months, live_snapshot, review_state
+    from metrics.periods import add_months
+
+    for name in ("Northwind Analytics", "Bloom & Brew"):
+        workspace_id, newest = company(database, name)
+        with session_scope(engine_for(database)) as session:
+            assert closed_months(session, workspace_id) == [add_months(newest, -2), add_months(newest, -1)]
+            frozen = review_state(session, workspace_id, add_months(newest, -1)).snapshot
+            live = live_snapshot(session, workspace_id, newest)
+            statuses = sorted(a.status.value for a in all_actions(session, workspace_id))
+        assert 4 <= len(frozen.kpis) <= 6 and frozen.notes and frozen.closed_by
+        assert statuses == ["done", "done", "open", "open", "open"]
+        assert [(v.carried_over, v.overdue) for v in live.actions].count((True, True)) == 1
+        assert all(v.carried_over for v in live.actions)
 
 
 def test_the_meeting_follows_the_agenda_with_carried_over_actions(database) -> None:
@@ -166,3 +184,11 @@ def test_board_pack_page_offers_a_draft_of_an_open_month(database) -> None:
     assert at.warning[0].value.endswith("Close the month on the review page for the final pack.")
     assert at.subheader[0].value == "12 slides"  # title, one view, 2 scorecards, 6 KPIs, vanity, actions
     assert [b.label for b in at.get("download_button")][:1] == ["Download PowerPoint"]
+
+
+@pytest.mark.skipif(not pdf_available(), reason="LibreOffice is not installed (apt-get install libreoffice-impress)")
+def test_board_pack_page_prepares_the_pdf(database) -> None:
+    at = open_page(database, "pages/board_pack.py")
+    next(b for b in at.button if b.label == "Prepare the PDF").click().run()
+    assert not at.exception and not at.error
+    assert "Download PDF" in [b.label for b in at.get("download_button")]

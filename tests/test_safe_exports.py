@@ -46,7 +46,7 @@ def test_csv_export_is_neutralised() -> None:
 
 def test_xlsx_export_stores_hostile_text_as_text() -> None:
     book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"Sheet": pd.DataFrame({"Note": HOSTILE, "n": range(6)})})))
-    cells = [row for row in book["Sheet"].iter_rows(min_row=2, values_only=False)]
+    cells = list(book["Sheet"].iter_rows(min_row=2, values_only=False))
     assert all(note.data_type == "s" and note.value.startswith("'") for note, _ in cells)
     assert [n.value for _, n in cells] == list(range(6)) and cells[0][1].data_type == "n"
 
