@@ -109,15 +109,15 @@ def weakest_stage_alert(weakest: StageConversion | None, catalog: Catalog, month
 
 
 def journey_table(steps: Sequence[StageConversion], catalog: Catalog, weakest: StageConversion | None) -> None:
-    """Each step's conversion by month, its latest, its trailing average and the change; weakest step marked."""
+    """Each step's trailing average, the latest month's change against it, and every month (newest first)."""
     def name(step: StageConversion) -> str:
         mark = "⚠ " if step is weakest else ""
         return f"{mark}{catalog[step.from_key].label} → {catalog[step.to_key].label}"
 
     months = list(steps[0].by_month) if steps else []
-    rows = [{"Stage": name(s), **{month_label(m): percent(s.by_month[m]) for m in months},
-             "Trailing average": percent(s.trailing_average),
-             "Change": "no value" if s.change is None else _change(s.change)} for s in steps]
+    rows = [{"Stage": name(s), f"Trailing {TRAILING_MONTHS}-month average": percent(s.trailing_average),
+             "Change": "no value" if s.change is None else _change(s.change),
+             **{month_label(m): percent(s.by_month[m]) for m in reversed(months)}} for s in steps]
     st.dataframe(pd.DataFrame(rows), hide_index=True)
 
 
@@ -134,9 +134,9 @@ def journey_chart(steps: Sequence[StageConversion], catalog: Catalog, weakest: S
         figure.add_trace(go.Scatter(x=[month_label(m) for m in step.by_month], y=values, mode="lines+markers",
                                     line={"color": BAD if step is weakest else DEEP}, showlegend=False,
                                     hovertemplate="%{x}: %{y:.1f}%<extra></extra>"), row=1, col=i)
-        figure.update_yaxes(ticksuffix="%", gridcolor="#e3e7ec", row=1, col=i)
+        figure.update_yaxes(ticksuffix="%", row=1, col=i, **AXES)
         figure.update_xaxes(type="category", showticklabels=False, row=1, col=i)
-    figure.update_layout(height=230, **LAYOUT)
+    figure.update_layout(height=240, **{**LAYOUT, "margin": {"l": 40, "r": 10, "t": 40, "b": 10}})
     st.plotly_chart(figure, theme=None, config={"displayModeBar": False})
 
 

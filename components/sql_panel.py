@@ -29,7 +29,8 @@ def _engine():  # noqa: ANN202 - sqlalchemy Engine
     return engine_for(cached.database_url())
 
 
-def add_source_form(workspace_id: int, by: str) -> None:
+def add_source_form(workspace_id: int, by: str) -> str | None:
+    """The form for a new source; returns its name once it is stored."""
     with st.form("sql_add", clear_on_submit=True):
         name = st.text_input("Name", placeholder="Finance warehouse")
         url = st.text_input("Database URL", type="password",
@@ -39,18 +40,18 @@ def add_source_form(workspace_id: int, by: str) -> None:
         query = st.text_area("Query: one SELECT, ideally already summed per day or month", height=120,
                              placeholder="SELECT day, SUM(revenue) AS revenue FROM invoices GROUP BY day")
         if not st.form_submit_button("Add source"):
-            return
+            return None
     try:
         data = SqlSourceIn(name=name, url=url, query=query)
         with session_scope(_engine()) as session:
             add_sql_source(session, workspace_id, data, by)
     except ValidationError as error:
         st.error("; ".join(plain(e["msg"].removeprefix("Value error, ")) for e in error.errors()))
-        return
+        return None
     except SqlSourceError as error:
         st.error(plain(str(error)))
-        return
-    st.success(f"SQL source '{name}' added. Run its query and map the columns below.")
+        return None
+    return name
 
 
 def source_panel(workspace: dict, source: SqlSourceView, catalog: Catalog, by: str) -> None:

@@ -26,6 +26,7 @@ SYMBOL_CURRENCIES = {
     "NZ$": {"NZD"}, "$": {"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"}, "kr": {"SEK", "NOK", "DKK"},
 }
 EXCEL_EPOCH = np.datetime64("1899-12-30")
+EARLIEST_DATE, LATEST_DATE = "1900-01-01", "2200-01-01"
 SERIAL_RANGE = (20000, 80000)  # 1954 to 2119: plausible reporting dates stored as Excel day numbers
 TIME_SUFFIX = re.compile(r"^(.+?)(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?"
                          r"\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?)$")
@@ -238,7 +239,7 @@ def parse_dates(values: pd.Series, order: DateOrder = DateOrder.AUTO, hint: str 
     """Dates from a column of any type: real dates, Excel day numbers and the common written forms."""
     if pd.api.types.is_datetime64_any_dtype(values):
         stamps = pd.to_datetime(values).dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
-        return DateColumn(stamps.to_numpy(dtype="datetime64[ns]"), np.zeros(len(values), dtype=bool), "calendar dates")
+        return DateColumn(safe_ns(stamps.to_numpy()), np.zeros(len(values), dtype=bool), "calendar dates")
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     parsed, bad, label, kind = _parse_unique(pd.Series(uniques, dtype=object), order, hint)
     stamps = np.where(codes >= 0, parsed[np.maximum(codes, 0)], np.datetime64("NaT"))
@@ -273,14 +274,27 @@ def _parse_unique(uniques: pd.Series, order: DateOrder, hint: str) -> tuple[np.n
 def _date_object(value: object) -> np.datetime64 | None:
     """Real dates (Excel, queries) and Excel day numbers; None for anything else."""
     if isinstance(value, (dt.datetime, pd.Timestamp)):
-        return np.datetime64(pd.Timestamp(value).tz_localize(None).normalize().to_datetime64(), "ns")
+        return safe_ns(np.array([pd.Timestamp(value).tz_localize(None).normalize().to_datetime64()]))[0]
     if isinstance(value, dt.date):
-        return np.datetime64(value, "ns")
+        return safe_ns(np.array([value], dtype="datetime64[D]"))[0]
     if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
         if float(value).is_integer() and 19000101 <= value <= 21001231:  # 20260301 written as a number
             return pd.to_datetime(str(int(value)), format="%Y%m%d", errors="coerce").to_datetime64()
         return _serial(float(value))
     return None
+
+
+def safe_ns(values: np.ndarray) -> np.ndarray:
+    """Dates in nanoseconds without overflow: before 1900 unreadable (NaT), after 2200 kept as 2200-01-01
+    (still "after today", so still refused)."""
+    values = np.asarray(values)
+    if values.dtype.kind != "M":
+        values = values.astype("datetime64[us]")
+    days = values.astype("datetime64[D]")
+    latest, earliest = np.datetime64(LATEST_DATE, "D"), np.datetime64(EARLIEST_DATE, "D")
+    clipped = np.where(days > latest, latest.astype(values.dtype), values)
+    clipped = np.where(days < earliest, np.datetime64("NaT").astype(values.dtype), clipped)
+    return clipped.astype("datetime64[ns]")
 
 
 def _serial(number: float) -> np.datetime64 | None:
@@ -324,6 +338,6 @@ def _apply(text: pd.Series, fmt: DateFormat) -> np.ndarray:
     if fmt.pattern == "isoweek":
         parts = text.str.extract(ISO_WEEK)
         joined = parts[0] + "-W" + parts[1].str.zfill(2) + "-1"
-        return pd.to_datetime(joined, format="%G-W%V-%u", errors="coerce").to_numpy(dtype="datetime64[ns]")
+        return safe_ns(pd.to_datetime(joined, format="%G-W%V-%u", errors="coerce").to_numpy())
     stamps = pd.to_datetime(text, format=fmt.pattern, errors="coerce")
-    return stamps.to_numpy(dtype="datetime64[ns]")
+    return safe_ns(stamps.to_numpy())

@@ -68,8 +68,13 @@ def history() -> None:
 
 def sql_sources() -> None:
     sources = cached.sql_sources(url, workspace["id"])
+    if "sql_added" in st.session_state:
+        st.success(f"SQL source '{st.session_state.pop('sql_added')}' added. Run its query and map its columns.")
     with st.expander("Add a SQL source", expanded=not sources):
-        add_source_form(workspace["id"], by)
+        added = add_source_form(workspace["id"], by)
+    if added:
+        st.session_state["sql_added"] = added
+        st.rerun()
     if sources:
         source = st.selectbox("SQL source", sources, format_func=lambda s: s.name, key="sql_choice")
         source_panel(workspace, source, catalog, by)

@@ -132,3 +132,9 @@ def test_unreadable_dates_are_bad_and_blanks_are_not() -> None:
 def test_typed_date_columns_pass_straight_through() -> None:
     parsed = parse_dates(pd.Series(pd.to_datetime(["2026-03-01", None])))
     assert days(parsed) == ["2026-03-01", "NaT"] and not parsed.bad.any()
+
+
+def test_dates_beyond_what_a_clock_can_hold_do_not_wrap_around() -> None:
+    parsed = dates(["2999-01", "1066-10-14", dt.datetime(2999, 1, 1)])
+    assert days(parsed) == ["2200-01-01", "NaT", "2200-01-01"]  # still after today, so still refused
+    assert parsed.bad.tolist() == [False, True, False]

@@ -124,7 +124,7 @@ def test_closing_needs_a_name_then_freezes_the_month(database) -> None:
     assert [e.value for e in at.error] == ["Say who is closing the month."]
     at.text_input(key="reviewer_name").set_value("Dana Kim (CEO)")
     next(b for b in at.button if b.label == f"Close {month:%b %Y}").click().run()
-    assert at.success[0].value.startswith("Closed by Dana Kim (CEO) on ")
+    assert at.success[0].value.startswith("Closed by Dana Kim (CEO) on ") and " UTC. " in at.success[0].value
     assert not [b for b in at.button if b.label == "Add note"]  # a closed review takes no more notes
     at.switch_page("pages/board_pack.py").run()
     assert at.success[0].value.startswith("Built from the closed review (closed by Dana Kim (CEO)")

@@ -45,10 +45,16 @@ def test_validator_end_to_end_and_adopt(page: Page, app_url: str, screenshot_dir
     expect(page.get_by_text("is not reaching").first).to_be_visible()
     page.screenshot(path=str(screenshot_dir / "output_vs_outcome_vanity.png"))
 
+    page.get_by_role("tab", name="Journey momentum").click()
+    expect(page.get_by_text("Buyers lose the most momentum between")).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "output_vs_outcome_journey.png"))
+
     page.get_by_role("tab", name="The five-step validator").click()
     for step in range(1, 6):
         expect(page.get_by_text(f"Step {step} ·")).to_be_visible()
     choose(page, "Business outcome", "New bookings")
+    expect(page.get_by_test_id("stAlert").filter(has_text="new bookings")).to_be_visible()  # step 4 followed
+    wait_for_app(page)
     choose(page, "Candidate predictor", "Opportunities")
     verdict = page.get_by_test_id("stAlert").filter(has_text="Opportunities predicts new bookings 1 month ahead")
     expect(verdict).to_be_visible()
