@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.frame import bootstrap_database, workspace_picker
-from components.presentation import presentation_frame, share_safe_notice
+from components.presentation import presentation_frame
 
 st.set_page_config(page_title="Alignboard", page_icon=":material/join_inner:", layout="wide")
 
@@ -27,4 +27,3 @@ page = st.navigation(PAGES)
 workspace_picker()  # after st.navigation: a widget created before it loses the user's choice
 presentation_frame(page.title)
 page.run()
-share_safe_notice()

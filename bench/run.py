@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import create_engine
 
-from bench import board_pack_bench
+from bench import board_pack_bench, import_bench
 from db.engine import engine_for, session_scope
 from db.ingest import ingest
 from db.queries import monthly_data
@@ -177,6 +177,8 @@ SECTIONS: list[Section] = [
     Section("review_snapshot", board_pack_bench.review_snapshot, "what closing a month reads, 7 KPIs, median of 3"),
     Section("board_pack_pptx", board_pack_bench.board_pack_pptx, "7-KPI board pack .pptx (goal < 2 s), median of 3"),
     Section("board_pack_pdf", board_pack_bench.board_pack_pdf, "that deck to PDF via LibreOffice (nan: not installed)"),
+    Section("ad_read_csv", import_bench.read_ad_csv, "pandas.read_csv of a daily ad-platform export, best of 3"),
+    Section("ad_import", import_bench.import_ad_csv, "that export imported as on the Data page, best of 3"),
 ]
 
 
@@ -193,6 +195,7 @@ class Goal:
 GOALS: list[Goal] = [
     Goal("One View load, big / small workspace", ("one_view_load", "big"), ("one_view_load", "small"), 1.5),
     Goal("ingest / read_csv, big workspace", ("ingest", "big"), ("read_csv", "big"), 3.0),
+    Goal("ad-platform import / read_csv, big file", ("ad_import", "big"), ("ad_read_csv", "big"), 3.0),
 ]
 
 

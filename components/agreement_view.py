@@ -10,6 +10,7 @@ import streamlit as st
 from components.text import plain
 from metrics.agreement import ROLE_TITLES, AgreementVersion, Role, diff
 from metrics.catalog import MANDATE_TITLES, Catalog
+from metrics.formatting import mask_currency_text
 
 
 def _signed(version: AgreementVersion) -> str:
@@ -49,7 +50,10 @@ def signoff(draft: AgreementVersion, unsaved: bool, known_names: dict[Role, str]
     return signing
 
 
-def kpi_frame(version: AgreementVersion, catalog: Catalog) -> pd.DataFrame:
+def kpi_frame(version: AgreementVersion, catalog: Catalog, mask_currency: bool = False) -> pd.DataFrame:
+    def text(value: str) -> str:
+        return mask_currency_text(value) if mask_currency else value
+
     return pd.DataFrame({
         "KPI": [catalog[k.metric_key].label if k.metric_key in catalog else k.metric_key for k in version.kpis],
         "Mandate": [MANDATE_TITLES[k.mandate] for k in version.kpis],
@@ -57,13 +61,14 @@ def kpi_frame(version: AgreementVersion, catalog: Catalog) -> pd.DataFrame:
         "On track at": [f"{k.green_at:.0%}" for k in version.kpis],
         "At risk from": [f"{k.amber_at:.0%}" for k in version.kpis],
         "Months with a target": [len(k.targets) for k in version.kpis],
-        "Why": [k.rationale for k in version.kpis],
-        "Evidence": [k.evidence for k in version.kpis],
+        "Why": [text(k.rationale) for k in version.kpis],
+        "Evidence": [text(k.evidence) for k in version.kpis],
     })
 
 
-def history(versions: Sequence[AgreementVersion], catalog: Catalog, currency: str) -> None:
-    """Every version, newest first, with what changed from the one before."""
+def history(versions: Sequence[AgreementVersion], catalog: Catalog, currency: str,
+            mask_currency: bool = False) -> None:
+    """Every version, newest first, with what changed from the one before (money masked in share-safe mode)."""
     if not versions:
         st.caption("No versions yet.")
         return
@@ -71,9 +76,9 @@ def history(versions: Sequence[AgreementVersion], catalog: Catalog, currency: st
         version = versions[index]
         signed = f" — signed by {_signed(version)}" if version.signatures else " — not signed yet"
         with st.expander(f"{version.title}{signed}", expanded=index == len(versions) - 1):
-            st.dataframe(kpi_frame(version, catalog), hide_index=True, width="stretch")
+            st.dataframe(kpi_frame(version, catalog, mask_currency), hide_index=True, width="stretch")
             before = versions[index - 1] if index else None
             st.markdown(f"**Changes from {before.title}:**" if before else "**First version.**")
             if before:
-                st.markdown("\n".join(f"- {plain(line)}" for line in diff(before.kpis, version.kpis, catalog,
-                                                                          currency)))
+                lines = diff(before.kpis, version.kpis, catalog, currency, mask_currency=mask_currency)
+                st.markdown("\n".join(f"- {plain(line)}" for line in lines))

@@ -7,15 +7,10 @@ import re
 
 import streamlit as st
 
+from metrics.colors import text_color_on
+
 DEFAULT_COLOR = "#1f4e79"
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
-def text_color_on(background: str) -> str:
-    """Dark or white text, whichever reads better on ``background`` (#rrggbb)."""
-    red, green, blue = (int(background[i:i + 2], 16) for i in (1, 3, 5))
-    luminance = 0.299 * red + 0.587 * green + 0.114 * blue
-    return "#1c2430" if luminance > 160 else "#ffffff"
 
 
 def client_banner(name: str, color: str, page_title: str) -> None:

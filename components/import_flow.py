@@ -37,7 +37,7 @@ def uploaded_table(workspace_id: int) -> tuple[SourceTable, str] | None:
         st.caption("Wide sheets (a date column, one column per metric), long sheets (date, metric, value), "
                    "ad-platform exports and CRM opportunity exports are recognised.")
         return None
-    sheet_cell, decimal_cell = st.columns(2)
+    decimal_cell, sheet_cell = st.columns(2)
     decimal = decimal_cell.selectbox("Decimal mark", list(DECIMALS), format_func=DECIMALS.get, key="import_decimal")
     sheet_key = f"import_sheet_{upload.file_id}"
     key = (upload.file_id, st.session_state.get(sheet_key), decimal)

@@ -30,17 +30,20 @@ def change_color(good: bool | None) -> ChangeColor:
 
 
 def kpi_card(figures: CardFigures, currency: str, *, sources: Sequence[SourceBatch] = (),
-             target_text: str | None = None, status: Rag | None = None, key: str | None = None) -> None:
+             target_text: str | None = None, status: Rag | None = None, key: str | None = None,
+             mask_currency: bool = False) -> None:
     """Render one card inside a bordered container; agreed KPIs also show their target and status.
 
     ``key`` must be unique on the page; by default the metric and month, so pass one to show a card twice.
+    ``mask_currency`` (share-safe) hides amounts of money on the card and its sparkline; changes stay.
     """
     key = key or f"kpi_{figures.key}_{figures.month:%Y_%m}"
     with st.container(border=True):
         if target_text or status is not None:
             _agreement_line(target_text, status)
-        _metric(figures, currency)
-        sparkline(figures.sparkline_months, figures.sparkline, figures.unit, currency, key=f"{key}_sparkline")
+        _metric(figures, currency, mask_currency)
+        sparkline(figures.sparkline_months, figures.sparkline, figures.unit, currency, key=f"{key}_sparkline",
+                  mask_currency=mask_currency)
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             _year_line(figures)
             with st.popover("How is this computed?", type="tertiary", icon=":material/functions:",
@@ -56,11 +59,11 @@ def _agreement_line(target_text: str | None, status: Rag | None) -> None:
     st.markdown("&nbsp;".join(parts), unsafe_allow_html=True)
 
 
-def _metric(figures: CardFigures, currency: str) -> None:
+def _metric(figures: CardFigures, currency: str, mask_currency: bool) -> None:
     moved = figures.vs_previous_month
     st.metric(
         figures.label,
-        format_value(figures.value, figures.unit, currency),
+        format_value(figures.value, figures.unit, currency, mask_currency),
         delta=change_text(moved),
         delta_color=change_color(figures.previous_month_good),
         delta_arrow="auto" if moved is not None and abs(moved.value) >= VISIBLE_CHANGE else "off",

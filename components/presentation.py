@@ -3,8 +3,10 @@
 Presenting hides the sidebar, Streamlit's toolbar and every editing control, enlarges the type and
 puts the client's name and colour in a banner. Pages mark their editing controls by putting them
 in ``editing("name")``. ``?present=1`` (and ``&safe=1``) in the address turns the modes on.
-Share-safe keeps changes, % of target and RAG but hides absolute currency figures; pages ask
-``share_safe_on()`` and mask through ``metrics.review.share_safe``.
+Share-safe keeps changes, % of target and RAG but hides absolute currency figures on every page:
+pages ask ``share_safe_on()`` and format through ``metrics.formatting`` with ``mask_currency``
+(the review through ``metrics.review.share_safe``); edit boxes that would show amounts give way
+to ``edit_paused``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ PRESENT_KEY = "presentation_mode"
 SAFE_KEY = "share_safe"
 _QUERY = {PRESENT_KEY: "present", SAFE_KEY: "safe"}
 EDIT_PREFIX = "edit_"
-_ASKED_KEY = "_share_safe_asked"
 
 PRESENTING_CSS = f"""
 <style>
@@ -62,15 +63,14 @@ def presenting() -> bool:
 
 
 def share_safe_on() -> bool:
-    """Whether to hide currency amounts; asking marks the page as one that honours the switch."""
-    st.session_state[_ASKED_KEY] = True
+    """Whether to hide absolute currency amounts."""
     return bool(st.session_state.get(SAFE_KEY))
 
 
-def share_safe_notice() -> None:
-    """After the page ran: warn when share-safe is on but the page never asked, so amounts may show."""
-    if st.session_state.get(SAFE_KEY) and not st.session_state.get(_ASKED_KEY):
-        st.toast("Share-safe does not cover this page: currency amounts are shown.", icon=":material/visibility:")
+def edit_paused(what: str) -> None:
+    """Say why an edit box is missing in share-safe mode: what it holds could show amounts of money."""
+    st.caption(f"Editing {what} is paused while share-safe is on, as the edit boxes would show amounts. "
+               "Turn share-safe off to edit.")
 
 
 def editing(name: str) -> DeltaGenerator:
@@ -93,7 +93,6 @@ def _chosen_workspace() -> dict | None:
 def presentation_frame(page_title: str) -> None:
     """The switches (sidebar normally, under the banner while presenting), the CSS and the client banner."""
     _from_address()
-    st.session_state[_ASKED_KEY] = False
     if not presenting():
         _toggles(st.sidebar)
         return

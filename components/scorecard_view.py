@@ -15,9 +15,9 @@ from components.rag_badge import rag_badge_html
 from components.text import plain
 from metrics.agreement import LITMUS_QUESTIONS, ROLE_TITLES, LeadershipSystem, Role
 from metrics.catalog import MANDATE_TITLES, Unit
-from metrics.formatting import format_value
+from metrics.formatting import format_value, mask_currency_text
+from metrics.one_view import indexed
 from metrics.periods import month_label
-from metrics.review import MASK
 from metrics.scorecard import KpiLine, Reconciliation, Scorecard, format_pct, format_variance, reconcile
 from metrics.status import RAG_COLORS, RAG_LABELS, Rag
 
@@ -28,7 +28,7 @@ FONT = "Source Sans Pro, sans-serif"
 
 def figure(value: float | None, unit: Unit, currency: str, safe: bool = False) -> str:
     """A value with its unit; share-safe mode hides absolute currency amounts."""
-    return MASK if safe and unit == Unit.CURRENCY and value is not None else format_value(value, unit, currency)
+    return format_value(value, unit, currency, mask_currency=safe)
 
 
 def agreement_line(card: Scorecard) -> None:
@@ -58,14 +58,20 @@ def mandate_frame(lines: Sequence[KpiLine], currency: str, safe: bool = False) -
         "Owner": [k.owner for k in lines],
         "Actual": [figure(k.actual, k.unit, currency, safe) for k in lines],
         "Target": [figure(k.target, k.unit, currency, safe) for k in lines],
-        "Variance": [MASK if safe and k.unit == Unit.CURRENCY and k.variance is not None
-                     else format_variance(k.variance, k.unit, currency) for k in lines],
+        "Variance": [format_variance(k.variance, k.unit, currency, mask_currency=safe) for k in lines],
         "Variance %": [format_pct(k.variance_pct) for k in lines],
         "Status": [RAG_LABELS[k.rag] for k in lines],
         "Streak": [streak_text(k) for k in lines],
-        "Trend": [[p.actual for p in k.trend] for k in lines],
+        "Trend": [trend_line(k, safe) for k in lines],
         "Confidence": [_confidence(k) for k in lines],
     })
+
+
+def trend_line(line: KpiLine, safe: bool = False) -> list[float | None]:
+    """The 12 months of actuals for the table's small chart; in share-safe mode money is indexed
+    (first month = 100), so the line keeps its shape without carrying the amounts."""
+    actuals = [p.actual for p in line.trend]
+    return indexed(actuals) if safe and line.unit == Unit.CURRENCY else actuals
 
 
 def _status_style(value: str) -> str:
@@ -110,10 +116,20 @@ def kpi_heading(line: KpiLine, currency: str, safe: bool = False) -> None:
     st.markdown(f"{figure(line.actual, line.unit, currency, safe)} against "
                 f"{figure(line.target, line.unit, currency, safe)} ({format_pct(line.variance_pct)}) · "
                 f"{streak_text(line)}".replace("$", "\\$"))
-    st.caption(f"Owner: {plain(line.owner)}" + (f" · {plain(line.rationale)}" if line.rationale else ""))
+    rationale = mask_currency_text(line.rationale) if safe else line.rationale
+    st.caption(f"Owner: {plain(line.owner)}" + (f" · {plain(rationale)}" if rationale else ""))
     if line.disagree:
         st.warning("We disagree about this number: the CEO and the CMO trust it "
                    f"{line.ceo_confidence} and {line.cmo_confidence} out of 5.", icon=":material/gpp_maybe:")
+
+
+def commentary(line: KpiLine, safe: bool = False) -> None:
+    """The month's commentary as text, for presenting and share-safe mode, where the edit box is not shown
+    (share-safe masks the amounts of money written in it)."""
+    if not line.commentary:
+        return
+    text = mask_currency_text(line.commentary) if safe else line.commentary
+    st.markdown(f"**What we are doing to improve it**  \n{plain(text)}")
 
 
 def reconciliation_frame(lines: Sequence[KpiLine], currency: str, threshold: float,
@@ -134,7 +150,7 @@ def reconciliation_frame(lines: Sequence[KpiLine], currency: str, threshold: flo
     return pd.DataFrame(rows)
 
 
-def leadership_summary(answers: LeadershipSystem) -> None:
+def leadership_summary(answers: LeadershipSystem, safe: bool = False) -> None:
     """Who owns the meaning and the math, what matters most, and the litmus answers with their date."""
     lead = MANDATE_TITLES[answers.priority_mandate] if answers.priority_mandate else "not decided"
     for column, (label, value) in zip(st.columns(3), (("Owns the meaning (brand)", answers.meaning_owner),
@@ -146,12 +162,14 @@ def leadership_summary(answers: LeadershipSystem) -> None:
     who = f" by {answers.answered_by}" if answers.answered_by else ""
     st.caption(f"The litmus test, answered {when}{plain(who)}:")
     for number, (question, answer) in enumerate(zip(LITMUS_QUESTIONS, answers.answers, strict=True), start=1):
+        answer = mask_currency_text(answer) if safe else answer
         st.markdown(f"{number}. *{plain(question)}*  \n{plain(answer) if answer else '— no answer recorded'}")
 
 
-def agreed_card(line: KpiLine | None, currency: str) -> dict:
-    """What a One View card adds for an agreed KPI: its target for the month and its status."""
+def agreed_card(line: KpiLine | None, currency: str, safe: bool = False) -> dict:
+    """What a One View card adds for an agreed KPI: its target for the month (money masked in share-safe
+    mode) and its status."""
     if line is None:
         return {}
-    target = "no target this month" if line.target is None else format_value(line.target, line.unit, currency)
+    target = "no target this month" if line.target is None else figure(line.target, line.unit, currency, safe)
     return {"target_text": target, "status": line.rag}

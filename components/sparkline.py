@@ -15,10 +15,11 @@ LINE_COLOR = "#5b7fa6"
 
 
 def sparkline_figure(months: Sequence[Month], values: Sequence[float | None], unit: Unit,
-                     currency: str = "USD", color: str = LINE_COLOR) -> go.Figure:
-    """A tiny line without axes; hovering a point shows its month and formatted value."""
+                     currency: str = "USD", color: str = LINE_COLOR, mask_currency: bool = False) -> go.Figure:
+    """A tiny line without axes; hovering a point shows its month and formatted value (masked money in
+    share-safe mode: the line keeps its shape, the amounts go)."""
     labels = [month_label(m) for m in months]
-    texts = [format_value(v, unit, currency) for v in values]
+    texts = [format_value(v, unit, currency, mask_currency) for v in values]
     last = max((i for i, v in enumerate(values) if v is not None), default=None)
     figure = go.Figure(go.Scatter(x=labels, y=list(values), mode="lines", line={"color": color, "width": 2},
                                   connectgaps=False, customdata=texts,
@@ -34,9 +35,9 @@ def sparkline_figure(months: Sequence[Month], values: Sequence[float | None], un
 
 
 def sparkline(months: Sequence[Month], values: Sequence[float | None], unit: Unit, currency: str = "USD",
-              color: str = LINE_COLOR, key: str | None = None) -> None:
+              color: str = LINE_COLOR, key: str | None = None, mask_currency: bool = False) -> None:
     """Render a sparkline; nothing when fewer than two months have a value."""
     if sum(v is not None for v in values) < 2:
         return
-    st.plotly_chart(sparkline_figure(months, values, unit, currency, color), theme=None,
+    st.plotly_chart(sparkline_figure(months, values, unit, currency, color, mask_currency), theme=None,
                     config={"displayModeBar": False}, key=key)

@@ -4,4 +4,5 @@ import db.import_models  # noqa: F401
 import db.indicator_models  # noqa: F401
 import db.review_models  # noqa: F401
 import db.scorecard_models  # noqa: F401
+import db.source_models  # noqa: F401
 from db import models  # noqa: F401

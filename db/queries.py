@@ -7,24 +7,30 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import ImportBatch, Observation
+from db.source_models import SourceOfRecordRow as Record
 from metrics.catalog import STANDARD_CATALOG, Aggregation, Catalog
 from metrics.series import MonthPoint
 
 ACTIVE = Observation.superseded_by.is_(None)
+# A metric with a source of record counts only that source; others add up every source (parts of a total).
+RECORD_JOIN = and_(Record.workspace_id == Observation.workspace_id, Record.metric_key == Observation.metric_key)
+COUNTED = or_(Record.id.is_(None), Record.source_name == Observation.source_name)
 
 
 def monthly_data(session: Session, workspace_id: int, keys: Iterable[str] | None = None,
                  catalog: Catalog = STANDARD_CATALOG) -> dict[str, dict[dt.date, MonthPoint]]:
-    """Per metric and month: segments added up; weighted metrics as their weighted mean."""
+    """Per metric and month: segments and sources added up, or only the source of record where one is set;
+    weighted metrics as their weighted mean."""
     weight_total = func.sum(Observation.weight)
     query = (
         select(Observation.metric_key, Observation.month, func.sum(Observation.value),
                func.sum(Observation.value * Observation.weight), weight_total)
-        .where(Observation.workspace_id == workspace_id, ACTIVE)
+        .outerjoin(Record, RECORD_JOIN)
+        .where(Observation.workspace_id == workspace_id, ACTIVE, COUNTED)
         .group_by(Observation.metric_key, Observation.month)
     )
     if keys is not None:
@@ -55,28 +61,33 @@ class SourceBatch:
     created_at: dt.datetime
     created_by: str
     metric_key: str
+    is_record: bool = False  # this source is the metric's source of record
+    counted: bool = True  # False when another source is the metric's source of record
 
 
 def sources_for_month(session: Session, workspace_id: int, keys: Iterable[str],
                       month: dt.date) -> list[SourceBatch]:
     query = (
         select(ImportBatch.id, ImportBatch.source_name, ImportBatch.file_name, ImportBatch.created_at,
-               ImportBatch.created_by, Observation.metric_key)
+               ImportBatch.created_by, Observation.metric_key, Record.source_name)
         .join(Observation, Observation.batch_id == ImportBatch.id)
+        .outerjoin(Record, RECORD_JOIN)
         .where(Observation.workspace_id == workspace_id, ACTIVE, Observation.month == month,
                Observation.metric_key.in_(sorted(set(keys))))
         .distinct()
         .order_by(ImportBatch.id, Observation.metric_key)
     )
-    return [SourceBatch(*row) for row in session.execute(query)]
+    return [SourceBatch(*row[:6], is_record=row[6] == row[1], counted=row[6] in (None, row[1]))
+            for row in session.execute(query)]
 
 
 def segment_totals(session: Session, workspace_id: int, key: str,
                    months: Iterable[dt.date]) -> dict[str, float]:
-    """A summed metric split by segment (channel, campaign) over some months."""
+    """A summed metric split by segment (channel, campaign) over some months; honours the source of record."""
     query = (
         select(Observation.segment, func.sum(Observation.value))
-        .where(Observation.workspace_id == workspace_id, ACTIVE, Observation.metric_key == key,
+        .outerjoin(Record, RECORD_JOIN)
+        .where(Observation.workspace_id == workspace_id, ACTIVE, COUNTED, Observation.metric_key == key,
                Observation.month.in_(sorted(set(months))))
         .group_by(Observation.segment)
     )

@@ -27,6 +27,7 @@ from db.scorecard_models import (
     KpiTargetRow,
     LeadershipSystemRow,
 )
+from db.sources import sources_of_record
 from metrics.agreement import (
     AgreementError,
     AgreementVersion,
@@ -388,12 +389,14 @@ def scorecard_for_month(session: Session, workspace_id: int, month: Month, *,
     months = _actual_months(chosen, month)
     notes, votes = commentary_for(session, workspace_id, keys, [month]), votes_for(session, workspace_id, keys, [month])
     sources = values_by_source(session, workspace_id, [k for k in known if not catalog[k].derived], month, catalog)
+    records = sources_of_record(session, workspace_id)  # the workspace's choice is the reference, if it made one
     lines = []
     for terms in chosen.kpis:
         metric = _metric_for(catalog, terms)
         actuals = monthly_values(catalog, terms.metric_key, data, months) if terms.metric_key in catalog else {}
         figures = KpiFigures(actuals=actuals, targets=terms.targets)
-        check = reconcile_sources(sources.get(terms.metric_key, {}), terms.source_of_record, reconciliation_threshold)
+        record = records[terms.metric_key].source_name if terms.metric_key in records else terms.source_of_record
+        check = reconcile_sources(sources.get(terms.metric_key, {}), record, reconciliation_threshold)
         lines.append(kpi_line(terms, metric, figures, month, notes.get((terms.metric_key, month)),
                               votes.get((terms.metric_key, month)), check))
     return Scorecard(

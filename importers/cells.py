@@ -233,17 +233,25 @@ class DateColumn:
     bad: np.ndarray
     label: str = ""
     kind: DateKind = DateKind.DAY
+    distinct: np.ndarray | None = None  # the distinct dates (cheaper to study than every row)
+
+    def distinct_dates(self) -> np.ndarray:
+        return self.distinct if self.distinct is not None else pd.unique(self.values)
 
 
 def parse_dates(values: pd.Series, order: DateOrder = DateOrder.AUTO, hint: str = ".") -> DateColumn:
     """Dates from a column of any type: real dates, Excel day numbers and the common written forms."""
     if pd.api.types.is_datetime64_any_dtype(values):
         stamps = pd.to_datetime(values).dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
-        return DateColumn(safe_ns(stamps.to_numpy()), np.zeros(len(values), dtype=bool), "calendar dates")
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    parsed, bad, label, kind = _parse_unique(pd.Series(uniques, dtype=object), order, hint)
-    stamps = np.where(codes >= 0, parsed[np.maximum(codes, 0)], np.datetime64("NaT"))
-    return DateColumn(stamps.astype("datetime64[ns]"), (codes >= 0) & bad[np.maximum(codes, 0)], label, kind)
+        codes, uniques = pd.factorize(stamps.to_numpy(), use_na_sentinel=True)
+        parsed, bad = safe_ns(np.asarray(uniques)), np.zeros(len(uniques), dtype=bool)
+        label, kind = "calendar dates", DateKind.DAY
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        parsed, bad, label, kind = _parse_unique(pd.Series(uniques, dtype=object), order, hint)
+    found = codes >= 0
+    stamps = np.where(found, parsed[np.maximum(codes, 0)], np.datetime64("NaT", "ns")).astype("datetime64[ns]")
+    return DateColumn(stamps, found & bad[np.maximum(codes, 0)], label, kind, parsed[~np.isnat(parsed)])
 
 
 def _parse_unique(uniques: pd.Series, order: DateOrder, hint: str) -> tuple[np.ndarray, np.ndarray, str, DateKind]:

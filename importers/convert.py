@@ -86,7 +86,7 @@ def convert(table: SourceTable, mapping: ImportMapping, catalog: Catalog, curren
     else:
         long, dates = wide_rows(context)
     long = aggregate(long, catalog)
-    grain = mapping.grain or detect_grain(dates.values, dates.kind)
+    grain = mapping.grain or detect_grain(dates.distinct_dates(), dates.kind)
     if grain == Grain.WEEKLY and mapping.layout != Layout.CRM:
         long = aggregate(split_weeks(long, catalog, mapping.week_anchor), catalog)
     decimal = "," if "," in context.decimals else "."
@@ -100,7 +100,7 @@ def detected_grain(table: SourceTable, mapping: ImportMapping) -> Grain | None:
     if mapping.layout == Layout.CRM or column is None or column not in table.frame.columns:
         return None
     dates = parse_dates(table.frame[column], mapping.date_order, table.decimal_hint)
-    return detect_grain(dates.values, dates.kind)
+    return detect_grain(dates.distinct_dates(), dates.kind)
 
 
 @dataclass

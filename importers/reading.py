@@ -11,6 +11,7 @@ import hashlib
 import io
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -92,11 +93,13 @@ def read_file(file_name: str, data: bytes, max_mb: int = 200, sheet: str | None 
         raise refuse(file_name, "the file is empty")
     if data.startswith(OLD_EXCEL_MAGIC):
         raise refuse(file_name, "this is an old Excel (.xls) file: save it as .xlsx or CSV and import that")
-    if data.startswith(EXCEL_MAGIC):
-        table = read_excel(file_name, data, sheet)
-    else:
-        table = read_csv(file_name, data, decimal if decimal in (".", ",") else None)
-    table.digest = hashlib.sha256(data).hexdigest()
+    with ThreadPoolExecutor(max_workers=1) as pool:  # hashing releases the GIL: digest while parsing
+        digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+        if data.startswith(EXCEL_MAGIC):
+            table = read_excel(file_name, data, sheet)
+        else:
+            table = read_csv(file_name, data, decimal if decimal in (".", ",") else None)
+        table.digest = digest.result()
     return finish(table)
 
 

@@ -15,7 +15,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from metrics.catalog import MANDATE_TITLES, Catalog, Direction, Mandate, Unit
-from metrics.formatting import format_value
+from metrics.formatting import format_value, mask_currency_text
 from metrics.periods import month_label
 from metrics.scorecard import KpiTerms, kpi_count_problems, kpi_count_warning
 
@@ -147,40 +147,44 @@ _FIELDS = (("mandate", "mandate"), ("owner_name", "owner"), ("owner_role", "owne
            ("evidence", "evidence"), ("source_of_record", "source of record"))
 
 
-def _shown(field: str, value: object) -> str:
+def _shown(field: str, value: object, mask_currency: bool = False) -> str:
     if field in ("green_at", "amber_at"):
         return f"{float(value):.0%} of target"  # type: ignore[arg-type]
     if field == "mandate":
         return MANDATE_TITLES[value]  # type: ignore[index]
-    return f"“{value}”" if value else "(none)"
+    text = mask_currency_text(str(value)) if mask_currency else value
+    return f"“{text}”" if value else "(none)"
 
 
-def _target(value: float | None, unit: Unit, currency: str) -> str:
-    return "(none)" if value is None else format_value(value, unit, currency)
+def _target(value: float | None, unit: Unit, currency: str, mask_currency: bool = False) -> str:
+    return "(none)" if value is None else format_value(value, unit, currency, mask_currency)
 
 
-def _target_changes(old: KpiTerms, new: KpiTerms, unit: Unit, currency: str, shown: int) -> list[str]:
+def _target_changes(old: KpiTerms, new: KpiTerms, unit: Unit, currency: str, shown: int,
+                    mask_currency: bool = False) -> list[str]:
     months = sorted(m for m in old.targets.keys() | new.targets.keys() if old.targets.get(m) != new.targets.get(m))
     if not months:
         return []
-    parts = [f"{month_label(m)} {_target(old.targets.get(m), unit, currency)} → "
-             f"{_target(new.targets.get(m), unit, currency)}" for m in months[:shown]]
+    parts = [f"{month_label(m)} {_target(old.targets.get(m), unit, currency, mask_currency)} → "
+             f"{_target(new.targets.get(m), unit, currency, mask_currency)}" for m in months[:shown]]
     more = f" and {len(months) - shown} more" if len(months) > shown else ""
     return [f"targets changed for {len(months)} month{'s' if len(months) != 1 else ''}: {'; '.join(parts)}{more}"]
 
 
 def diff(old: Sequence[KpiTerms] | None, new: Sequence[KpiTerms], catalog: Catalog,
-         currency: str = "USD", months_shown: int = 3) -> list[str]:
-    """What changed between two versions, one plain sentence per change."""
+         currency: str = "USD", months_shown: int = 3, mask_currency: bool = False) -> list[str]:
+    """What changed between two versions, one plain sentence per change; ``mask_currency`` (share-safe)
+    masks money in targets and in the quoted texts."""
     before = {k.metric_key: k for k in old or []}
     after = {k.metric_key: k for k in new}
     lines = [f"Added {_describe(k, catalog)}." for key, k in after.items() if key not in before]
     lines += [f"Removed {_describe(k, catalog)}." for key, k in before.items() if key not in after]
     for key in (k for k in after if k in before):
         label, was, now = _label(catalog, key), before[key], after[key]
-        changes = [f"{name} {_shown(field, getattr(was, field))} → {_shown(field, getattr(now, field))}"
+        changes = [f"{name} {_shown(field, getattr(was, field), mask_currency)} → "
+                   f"{_shown(field, getattr(now, field), mask_currency)}"
                    for field, name in _FIELDS if getattr(was, field) != getattr(now, field)]
-        changes += _target_changes(was, now, _unit(catalog, key), currency, months_shown)
+        changes += _target_changes(was, now, _unit(catalog, key), currency, months_shown, mask_currency)
         lines += [f"{label}: {change}." for change in changes]
     return lines or ["No changes."]
 

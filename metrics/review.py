@@ -7,14 +7,14 @@ the presentation mode and the board pack, so what people see and what they downl
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
 from metrics.catalog import Band, Catalog, Direction, Mandate, Unit
-from metrics.formatting import format_change, format_value
+from metrics.formatting import MASK as MASK  # re-exported: the review's callers read it here
+from metrics.formatting import format_change, format_value, mask_currency_text
 from metrics.one_view import CardFigures
 from metrics.periods import Month, add_months, month_label
 from metrics.scorecard import Scorecard, format_variance
@@ -22,8 +22,6 @@ from metrics.status import RAG_LABELS, Rag
 from metrics.vanity import VanityTrap
 
 VANITY_ON_AGENDA = 3  # the widest gaps; a long list of traps would crowd out the rest of the meeting
-MASK = "•••"
-"""What share-safe mode shows instead of an absolute currency figure."""
 
 
 # --- actions ---------------------------------------------------------------------------------
@@ -193,16 +191,12 @@ class ReviewSnapshot(BaseModel):
 
 def shown(snapshot: ReviewSnapshot, value: float | None, unit: Unit) -> str:
     """A figure as text, or the mask when share-safe hides currency amounts."""
-    if snapshot.share_safe and unit == Unit.CURRENCY:
-        return MASK
-    return format_value(value, unit, snapshot.currency)
+    return format_value(value, unit, snapshot.currency, mask_currency=snapshot.share_safe)
 
 
 def shown_gap(snapshot: ReviewSnapshot, value: float | None, unit: Unit) -> str:
     """A signed gap to target in the KPI's unit ("+$12K", "-3.0 pts"), or the mask for money in share-safe mode."""
-    if snapshot.share_safe and unit == Unit.CURRENCY:
-        return MASK
-    return format_variance(value, unit, snapshot.currency)
+    return format_variance(value, unit, snapshot.currency, mask_currency=snapshot.share_safe)
 
 
 def percent(value: float | None, signed: bool = False) -> str:
@@ -330,20 +324,6 @@ def snapshot_differences(frozen: ReviewSnapshot, live: ReviewSnapshot) -> list[D
 
 
 # --- share-safe ------------------------------------------------------------------------------
-
-_SCALE = r"(?:\s?(?:[KMB]|bn|million|thousand)\b)?"
-_CODES = r"(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|SEK|NOK|DKK)"
-_CURRENCY_TEXT = re.compile(
-    rf"[$€£¥]\s?-?\d[\d,.]*{_SCALE}"
-    rf"|\b{_CODES}\s?-?\d[\d,.]*{_SCALE}"
-    rf"|-?\d[\d,.]*{_SCALE}\s?{_CODES}\b"
-)
-
-
-def mask_currency_text(text: str) -> str:
-    """Replace amounts of money written in free text ("$1.2M", "EUR 300K", "40,000 GBP") with the mask."""
-    return _CURRENCY_TEXT.sub(MASK, text)
-
 
 def _safe_trend(kpi: KpiSnapshot) -> list[TrendPoint]:
     """Currency trends become % of target, so the chart keeps its shape without amounts."""

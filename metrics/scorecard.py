@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pydantic import BaseModel, Field, model_validator
 
 from metrics.catalog import Direction, Mandate, Metric, Unit
-from metrics.formatting import compact, currency_symbol, format_value
+from metrics.formatting import MASK, compact, currency_symbol, format_value, masked
 from metrics.periods import Month, add_months, same_month_last_year
 from metrics.status import Rag
 
@@ -131,8 +131,10 @@ def streak(statuses: Sequence[Rag]) -> int:
     return count
 
 
-def format_variance(value: float | None, unit: Unit, currency: str = "USD") -> str:
-    """A signed gap in the KPI's unit: "+$12K", "-3.0 pts", "+1.2"."""
+def format_variance(value: float | None, unit: Unit, currency: str = "USD", mask_currency: bool = False) -> str:
+    """A signed gap in the KPI's unit: "+$12K", "-3.0 pts", "+1.2"; money as the mask in share-safe mode."""
+    if masked(unit, mask_currency):
+        return MASK
     if value is None:
         return "n/a"
     sign = "+" if value >= 0 else "-"

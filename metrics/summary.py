@@ -16,12 +16,15 @@ FLAT = 0.02  # quarter-on-quarter growth under 2% either way reads as flat
 
 
 def month_summary(data: MonthlyData, month: Month, currency: str = "USD",
-                  catalog: Catalog = STANDARD_CATALOG) -> list[str]:
-    """Three to six sentences about ``month``; one sentence saying so when it has no data."""
+                  catalog: Catalog = STANDARD_CATALOG, mask_currency: bool = False) -> list[str]:
+    """Three to six sentences about ``month``; one sentence saying so when it has no data.
+
+    ``mask_currency`` (share-safe) writes amounts of money as the mask; changes stay.
+    """
     if not has_data(data, month):
         return [f"No data for {month_label(month)}."]
-    return [headline(catalog, data, month, currency), *quarter_trend(catalog, data, month),
-            *biggest_moves(catalog, data, month, currency)]
+    return [headline(catalog, data, month, currency, mask_currency), *quarter_trend(catalog, data, month),
+            *biggest_moves(catalog, data, month, currency, mask_currency)]
 
 
 def has_data(data: MonthlyData, month: Month) -> bool:
@@ -41,7 +44,7 @@ def _value(catalog: Catalog, key: str, data: MonthlyData, month: Month) -> float
     return period_value(catalog, key, data, [month])
 
 
-def headline(catalog: Catalog, data: MonthlyData, month: Month, currency: str) -> str:
+def headline(catalog: Catalog, data: MonthlyData, month: Month, currency: str, mask_currency: bool = False) -> str:
     """Revenue, bookings and pipeline for the month, each with its change vs last month."""
     prev = previous_month(month)
     parts = []
@@ -51,7 +54,7 @@ def headline(catalog: Catalog, data: MonthlyData, month: Month, currency: str) -
             continue
         moved = change(metric, value, _value(catalog, key, data, prev))
         vs = f" vs {month_label(prev)}" if not parts else ""
-        text = f"{phrase(metric.label)} {format_value(value, metric.unit, currency)}"
+        text = f"{phrase(metric.label)} {format_value(value, metric.unit, currency, mask_currency)}"
         parts.append(text + (f" ({change_text(moved)}{vs})" if moved else ""))
     if not parts:
         return f"{month_label(month)} has figures, but no revenue, bookings or pipeline yet."
@@ -119,7 +122,8 @@ def moves_vs_last_month(catalog: Catalog, data: MonthlyData, month: Month) -> li
     return moves
 
 
-def biggest_moves(catalog: Catalog, data: MonthlyData, month: Month, currency: str) -> list[str]:
+def biggest_moves(catalog: Catalog, data: MonthlyData, month: Month, currency: str,
+                  mask_currency: bool = False) -> list[str]:
     """The largest move in a good direction and the largest in a bad one, as the cards show them."""
     prev = month_label(previous_month(month))
     moves = moves_vs_last_month(catalog, data, month)
@@ -132,5 +136,5 @@ def biggest_moves(catalog: Catalog, data: MonthlyData, month: Month, currency: s
             move = max(chosen, key=lambda m: abs(m.change.value))
             metric = catalog[move.key]
             sentences.append(f"{opening} vs {prev}: {phrase(metric.label)} {change_text(move.change)}, "
-                             f"to {format_value(move.value, metric.unit, currency)}.")
+                             f"to {format_value(move.value, metric.unit, currency, mask_currency)}.")
     return sentences or [f"Nothing moved in a way that matters vs {prev}."]

@@ -10,7 +10,7 @@ from components import agreement_editor as editor
 from components import agreement_view as view
 from components.client_banner import client_banner
 from components.frame import current_workspace
-from components.presentation import editing
+from components.presentation import edit_paused, editing, share_safe_on
 from components.scorecard_forms import attempt
 from db import cached
 from db.scorecard import discard_draft, save_draft, sign_agreement
@@ -33,7 +33,11 @@ st.title("KPI agreement")
 st.caption("A few numbers, chosen together, each with an owner and a target, and a plan to improve them. "
            "Brand (the meaning) and growth (the math) are judged apart.")
 view.status_line(current, draft)
-
+if share_safe_on():  # the editor shows targets as amounts: only the masked history while share-safe is on
+    edit_paused("the agreement")
+    st.subheader("Version history", divider="gray")
+    view.history(versions, CATALOG, workspace["currency"], mask_currency=True)
+    st.stop()
 
 months = cached.months_with_data(url, ws)
 latest = max(months) if months else dt.date.today().replace(day=1)

@@ -17,6 +17,7 @@ from components.import_flow import (
     uploaded_table,
 )
 from components.import_results import health_table, history_table, undo_control
+from components.presentation import presenting, share_safe_on
 from components.sql_panel import add_source_form, source_panel
 from db import cached
 from db.engine import engine_for
@@ -26,6 +27,11 @@ from metrics.catalog import STANDARD_CATALOG
 
 workspace = current_workspace()
 client_banner(workspace["name"], workspace["color"], "Data")
+if presenting() or share_safe_on():  # an editing page, full of raw figures: not one to screen-share
+    st.info("Bringing in data is not available while presenting or with share-safe on: this page shows raw "
+            "figures. Turn presentation mode and share-safe off to import or check data.",
+            icon=":material/visibility_off:")
+    st.stop()
 url = cached.database_url()
 catalog = with_new_metrics(STANDARD_CATALOG, cached.custom_metrics(url, workspace["id"]))
 by = st.text_input("Imported by", placeholder="Your name", key="import_by").strip()
@@ -38,7 +44,8 @@ def import_a_file() -> None:
     if uploaded is None:
         return
     table, decimal = uploaded
-    st.info(f"Read as {table.describe()} · {len(table.frame):,} rows.")
+    rows = len(table.frame)
+    st.info(f"Read as {table.describe()} · {rows:,} row{'' if rows == 1 else 's'}.")
     for note in table.notes:
         st.caption(note)
     key, start = starting_mapping(table, catalog, cached.import_presets(url, workspace["id"]))

@@ -9,6 +9,7 @@ from components.client_banner import client_banner
 from components.frame import current_workspace
 from components.kpi_card import kpi_card
 from components.period_picker import month_picker
+from components.presentation import share_safe_on
 from components.scorecard_view import agreed_card
 from components.text import plain
 from db import cached
@@ -18,6 +19,7 @@ from metrics.periods import month_label
 from metrics.summary import month_summary
 
 workspace = current_workspace()
+safe = share_safe_on()  # money masked; changes, RAG and the indexed chart stay
 client_banner(workspace["name"], workspace["color"], "One view of reality")
 url = cached.database_url()
 months = cached.months_with_data(url, workspace["id"])
@@ -34,7 +36,7 @@ if month not in months:
 data = cached.monthly_data(url, workspace["id"])
 with summary_column, st.container(border=True):
     st.markdown("**The month in brief**")
-    st.markdown(plain(" ".join(month_summary(data, month, workspace["currency"]))))
+    st.markdown(plain(" ".join(month_summary(data, month, workspace["currency"], mask_currency=safe))))
 
 source_keys = tuple(sorted(STANDARD_CATALOG.needed_base_keys(card_keys())))
 sources = cached.sources_for_month(url, workspace["id"], source_keys, month)
@@ -44,8 +46,8 @@ for column, (band, cards) in zip(st.columns(3), bands.items(), strict=True):
     with column:
         st.subheader(BAND_TITLES[band], divider="gray")
         for figures in cards:
-            kpi_card(figures, workspace["currency"], sources=sources,
-                     **agreed_card(agreed.get(figures.key), workspace["currency"]))
+            kpi_card(figures, workspace["currency"], sources=sources, mask_currency=safe,
+                     **agreed_card(agreed.get(figures.key), workspace["currency"], safe))
 
 st.subheader("Outputs vs outcomes", divider="gray")
 st.caption("The 12 months to the chosen month, each line indexed to 100 at its first month with data. "

@@ -12,7 +12,7 @@ from components import scorecard_view as view
 from components.client_banner import client_banner
 from components.frame import current_workspace
 from components.period_picker import month_picker
-from components.presentation import editing, share_safe_on
+from components.presentation import edit_paused, editing, presenting, share_safe_on
 from db import cached
 from db.scorecard import cast_vote, save_commentary, save_leadership_system
 from metrics.agreement import Role
@@ -70,7 +70,12 @@ for mandate in Mandate:
             trend.plotly_chart(view.trend_figure(line, currency, safe), theme=None, key=f"trend_{line.key}",
                                config={"displayModeBar": False})
             with notes, editing(f"note_{line.key}"):
-                note = forms.kpi_note_form(line, month)
+                note = None if safe else forms.kpi_note_form(line, month)
+                if safe:
+                    edit_paused("the commentary and the votes")
+            if safe or presenting():
+                with notes:
+                    view.commentary(line, safe)
             if note is not None:
                 save_note(line, note)
             if not line.commentary:
@@ -89,9 +94,11 @@ if card.kpis:
 
 st.subheader("Leadership system", divider="gray")
 answers = cached.leadership_system(url, ws)
-view.leadership_summary(answers)
+view.leadership_summary(answers, safe)
 with editing("leadership"), st.expander("Edit the leadership system"):
-    edited = forms.leadership_form(answers, dt.date.today())
+    edited = None if safe else forms.leadership_form(answers, dt.date.today())
+    if safe:
+        edit_paused("the leadership system")
 if edited is not None and forms.attempt(lambda session: save_leadership_system(session, ws, edited)):
     st.toast("Leadership system saved.")
     st.rerun()

@@ -20,6 +20,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
+from metrics.colors import text_color_on
 from reports.safe_text import neutralise
 
 SLIDE_WIDTH = Inches(13.333)
@@ -29,7 +30,6 @@ TITLE_ONLY = 5
 INK = RGBColor(0x1C, 0x24, 0x30)
 MUTED = RGBColor(0x5F, 0x6B, 0x7A)
 GRID = RGBColor(0xD0, 0xD5, 0xDD)
-WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 DRAFT_NAME = "DRAFT mark"
 
 
@@ -38,9 +38,8 @@ def rgb(color: str) -> RGBColor:
 
 
 def ink_on(color: str) -> RGBColor:
-    """Dark or white text, whichever reads better on ``color``."""
-    red, green, blue = (int(color[i:i + 2], 16) for i in (1, 3, 5))
-    return INK if 0.299 * red + 0.587 * green + 0.114 * blue > 160 else WHITE
+    """Dark or white text, whichever reads better on ``color``: the app's banner rule, as a slide colour."""
+    return rgb(text_color_on(color))
 
 
 def new_deck() -> Presentation:

@@ -11,12 +11,13 @@ pytestmark = pytest.mark.browser
 
 
 def choose(page: Page, label: str, option: str) -> None:
-    """Pick an option in a Streamlit selectbox by its label."""
-    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
+    """Pick an option in a Streamlit selectbox by its label, typing to filter long (virtualised) lists."""
+    box = page.get_by_role("combobox", name=label)
     expect(box).to_have_count(1)  # a box whose options changed is briefly drawn twice while the page reruns
     box.click()
-    page.keyboard.type(option)  # long lists are virtualised: filter so the option is drawn
+    box.fill(option)
     page.get_by_role("option", name=option, exact=True).click()
+    expect(box).to_have_value(option)
     wait_for_app(page)
 
 
@@ -53,13 +54,13 @@ def test_validator_end_to_end_and_adopt(page: Page, app_url: str, screenshot_dir
     for step in range(1, 6):
         expect(page.get_by_text(f"Step {step} ·")).to_be_visible()
     choose(page, "Business outcome", "New bookings")
-    expect(page.get_by_test_id("stAlert").filter(has_text="new bookings")).to_be_visible()  # step 4 followed
+    panel = page.get_by_role("tabpanel", name="The five-step validator")
+    expect(panel.get_by_test_id("stAlert").filter(has_text="new bookings")).to_be_visible()  # step 4 followed
     wait_for_app(page)
     choose(page, "Candidate predictor", "Opportunities")
     verdict = page.get_by_test_id("stAlert").filter(has_text="Opportunities predicts new bookings 1 month ahead")
     expect(verdict).to_be_visible()
     expect(verdict).to_contain_text("Holm-corrected p")
-    panel = page.get_by_role("tabpanel", name="The five-step validator")
     expect(panel.locator(".js-plotly-plot")).to_have_count(2)  # the lag chart and the scatter
 
     adopter = page.get_by_label("Adopted by")
