@@ -3,25 +3,45 @@
 from __future__ import annotations
 
 import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import streamlit as st
 
 from components.persistent_select import persistent_selectbox
 from db import cached
 from db.engine import engine_for
-from sample_data.seed import ensure_sample_data
+from sample_data.seed import seed_on_first_start
 from settings import get_settings
 
 log = logging.getLogger(__name__)
 WORKSPACE_KEY = "workspace_id"
 FRAME_KEY = "_frame_ready"
+_start_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alignboard-start")
+_start_lock = threading.Lock()
+_start_ups: dict[tuple[str, bool], Future[None]] = {}
 
 
-@st.cache_resource(show_spinner="Preparing the database…")
 def _prepare(url: str, seed: bool) -> None:
+    """Migrate, and on an empty database seed the demo companies, in a worker of its own.
+
+    A worker keeps going when the user clicks during the first start, so a rerun can never leave a
+    half-seeded database; every session waits for the same start-up.
+    """
+    with _start_lock:
+        start_up = _start_ups.get((url, seed))
+        if start_up is None or (start_up.done() and start_up.exception() is not None):
+            start_up = _start_ups[url, seed] = _start_pool.submit(_migrate_and_seed, url, seed)
+    if not start_up.done():
+        with st.spinner("Preparing the database…"):
+            start_up.result()
+    start_up.result()  # raises the start-up's error, if any
+
+
+def _migrate_and_seed(url: str, seed: bool) -> None:
     engine = engine_for(url)
-    if seed and not cached.workspaces(url):
-        ensure_sample_data(engine)
+    if seed:
+        seed_on_first_start(engine)
 
 
 def bootstrap_database() -> None:

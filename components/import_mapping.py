@@ -21,7 +21,7 @@ from importers.mapping import (
 )
 from importers.reading import SourceTable
 from importers.suggest import distinct_text
-from metrics.catalog import MANDATE_TITLES, Catalog, Mandate, MetricClass, Unit
+from metrics.catalog import MANDATE_TITLES, STANDARD_CATALOG, Catalog, Mandate, MetricClass, Unit
 
 NEW = "new"
 UNITS = {Unit.COUNT: "Count", Unit.CURRENCY: "Money", Unit.PERCENT: "Percentage", Unit.SCORE: "Score",
@@ -141,7 +141,8 @@ def crm_options(table: SourceTable, mapping: ImportMapping, key: str) -> None:
             default=[s for s in mapping.marketing_sources if s in sources],
             help="Won deals from these sources count as marketing-sourced revenue.")
     mapping.crm_metrics = st.multiselect("Figures to import", list(CRM_METRICS), key=f"{key}-metrics",
-                                         default=[m for m in mapping.crm_metrics if m in CRM_METRICS])
+                                         default=[m for m in mapping.crm_metrics if m in CRM_METRICS],
+                                         format_func=lambda k: STANDARD_CATALOG[k].label)
 
 
 def metric_name_options(mapping: ImportMapping, catalog: Catalog, key: str, limit: int = 40) -> None:

@@ -19,7 +19,7 @@ def outcome_summary(outcome, currency: str, dry_run: bool) -> None:  # noqa: ANN
     """Rows read and rejected, periods and grain; then the problems, or what changes."""
     conversion = outcome.conversion
     rejected_rows = {p.row for p in outcome.problems if p.row is not None}
-    read, rejected, periods, grain = st.columns([1, 1, 2, 1])
+    read, rejected, periods, grain = st.columns([1, 1, 3, 1])
     read.metric("Rows read", f"{conversion.rows_read:,}")
     rejected.metric("Rows rejected", f"{max(conversion.rows_rejected, len(rejected_rows)):,}")
     periods.metric("Periods", conversion.periods_text())

@@ -98,7 +98,9 @@ def source_lines(sources: Sequence[SourceBatch]) -> list[str]:
     batches: dict[int, tuple[SourceBatch, list[str]]] = {}
     for source in sources:
         metric = STANDARD_CATALOG.get(source.metric_key)
-        batches.setdefault(source.batch_id, (source, []))[1].append(metric.label if metric else source.metric_key)
+        label = metric.label if metric else source.metric_key
+        note = " (source of record)" if source.is_record else "" if source.counted else " (not counted)"
+        batches.setdefault(source.batch_id, (source, []))[1].append(label + note)
     return [_source_line(batch, labels) for batch, labels in batches.values()]
 
 

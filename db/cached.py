@@ -159,3 +159,30 @@ def sql_sources(url: str, workspace_id: int) -> list:
 
     with session_scope(engine_for(url)) as session:
         return sources.sql_sources(session, workspace_id)
+
+
+@st.cache_data(show_spinner=False)
+def metric_sources(url: str, workspace_id: int) -> dict[str, list[str]]:
+    """Every metric with figures and the sources that report it (db.sources.metric_sources)."""
+    from db import sources
+
+    with session_scope(engine_for(url)) as session:
+        return sources.metric_sources(session, workspace_id)
+
+
+@st.cache_data(show_spinner=False)
+def sources_of_record(url: str, workspace_id: int) -> dict:
+    """The workspace's source of record by metric key (db.sources.SourceOfRecord)."""
+    from db import sources
+
+    with session_scope(engine_for(url)) as session:
+        return sources.sources_of_record(session, workspace_id)
+
+
+@st.cache_data(show_spinner=False)
+def record_reconciliations(url: str, workspace_id: int, month: dt.date) -> list:
+    """Metrics with a source of record and another source, 12 months to ``month`` (ReconciledMetric)."""
+    from db import sources
+
+    with session_scope(engine_for(url)) as session:
+        return sources.record_reconciliations(session, workspace_id, month)

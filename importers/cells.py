@@ -245,7 +245,7 @@ def parse_dates(values: pd.Series, order: DateOrder = DateOrder.AUTO, hint: str 
         stamps = pd.to_datetime(values).dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
         codes, uniques = pd.factorize(stamps.to_numpy(), use_na_sentinel=True)
         parsed, bad = safe_ns(np.asarray(uniques)), np.zeros(len(uniques), dtype=bool)
-        label, kind = "calendar dates", DateKind.DAY
+        label, kind = "YYYY-MM-DD", DateKind.DAY
     else:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         parsed, bad, label, kind = _parse_unique(pd.Series(uniques, dtype=object), order, hint)
@@ -265,7 +265,7 @@ def _parse_unique(uniques: pd.Series, order: DateOrder, hint: str) -> tuple[np.n
     text = text.map(lambda v: _strip_time(v) if isinstance(v, str) else None)
     blank = text.map(lambda v: isinstance(v, str) and v.lower() in BLANK_WORDS).to_numpy(dtype=bool)
     text = text.where(~blank)
-    label, kind = ("calendar dates", DateKind.DAY) if done.any() else ("", DateKind.DAY)
+    label, kind = ("the workbook's own dates", DateKind.DAY) if done.any() else ("", DateKind.DAY)
     if text.notna().any():
         best = _best_format(text, order, hint)
         if best is not None:

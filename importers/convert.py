@@ -332,9 +332,9 @@ def combined_codes(parts: list[np.ndarray]) -> np.ndarray:
 
 def check_duplicates(ctx: Context, keys: np.ndarray, present: np.ndarray, column: str, what: str) -> None:
     """Rows whose key (date, segment, breakdowns…) repeats an earlier row's: "same date, Channel as row 12"."""
-    candidates = np.flatnonzero(present)
-    if candidates.size == 0 or not _any_repeated(keys[candidates]):
+    if not present.any() or not _any_repeated(keys if present.all() else keys[present]):
         return
+    candidates = np.flatnonzero(present)
     codes = pd.factorize(keys[candidates])[0]
     first_row = first_positions(codes)[codes]  # position of each key's first row
     repeated = first_row != np.arange(len(codes))
@@ -366,26 +366,44 @@ def _melt(ctx: Context, keep: np.ndarray, group: np.ndarray, segment_count: int,
     """Add rows up per date and segment (breakdowns such as campaigns disappear), then one row per metric."""
     if not keep.any():
         return empty_long()
-    group_codes, groups = pd.factorize(group[keep])
-    rows = ctx.table.rows[keep][first_positions(group_codes)]  # rows ascend, so a group's first is its lowest
+    every = bool(keep.all())  # the usual case: no copies of a million rows
+    group, rows = (group, ctx.table.rows) if every else (group[keep], ctx.table.rows[keep])
+    slots = len(date_values) * segment_count
+    if slots > 4 * len(group) + 1_000_000:  # very many segments: number only the groups that occur
+        group, groups = pd.factorize(group)
+    else:
+        groups = np.arange(slots)
+    first_row = np.zeros(len(groups), dtype=np.int64)
+    first_row[group[::-1]] = rows[::-1]  # the last write wins, so each group keeps its first (lowest) row
+    sizes = np.bincount(group, minlength=len(groups))
     parts = []
     for column, key in metric_columns.items():
-        values = numbers[column].values[keep]
-        weight = weights[column][keep] if column in weights else np.ones(len(values))
-        has = ~np.isnan(values)
-        counts = np.bincount(group_codes, weights=has, minlength=len(groups))
-        weight_sum = np.bincount(group_codes, weights=np.where(has, weight, 0.0), minlength=len(groups))
-        total = np.bincount(group_codes, weights=np.where(has, values * weight, 0.0), minlength=len(groups))
-        if column in weights:
-            total = np.divide(total, weight_sum, out=np.full(len(total), np.nan), where=weight_sum > 0)
-        else:
-            weight_sum = np.ones(len(groups))
-        filled = counts > 0
-        parts.append(pd.DataFrame({
-            "date": date_values[groups[filled] // segment_count], "metric": key, "value": total[filled],
-            "segment": np.asarray(segment_labels, dtype=object)[groups[filled] % segment_count],
-            "weight": weight_sum[filled], "row": rows[filled]}))
+        values = numbers[column].values if every else numbers[column].values[keep]
+        weight = (weights[column] if every else weights[column][keep]) if column in weights else None
+        parts.append(_summed(group, groups, sizes, values, weight, key, date_values, segment_count,
+                             segment_labels, first_row))
     return pd.concat(parts, ignore_index=True) if parts else empty_long()
+
+
+def _summed(group: np.ndarray, groups: np.ndarray, sizes: np.ndarray, values: np.ndarray, weight: np.ndarray | None,
+            key: str, date_values: np.ndarray, segment_count: int, segment_labels: list[str],
+            first_row: np.ndarray) -> pd.DataFrame:
+    """One metric's rows per date and segment: sums, or weighted means when ``weight`` is given."""
+    blank = np.isnan(values)
+    counts = np.bincount(group, weights=~blank, minlength=len(groups)) if blank.any() else sizes
+    values = np.where(blank, 0.0, values) if blank.any() else values
+    if weight is None:
+        total, weight_sum = np.bincount(group, weights=values, minlength=len(groups)), np.ones(len(groups))
+    else:
+        weight = np.where(blank, 0.0, weight)
+        weight_sum = np.bincount(group, weights=weight, minlength=len(groups))
+        total = np.bincount(group, weights=values * weight, minlength=len(groups))
+        total = np.divide(total, weight_sum, out=np.full(len(total), np.nan), where=weight_sum > 0)
+    filled = counts > 0
+    slots = groups[filled]
+    return pd.DataFrame({"date": date_values[slots // segment_count], "metric": key, "value": total[filled],
+                         "segment": np.asarray(segment_labels, dtype=object)[slots % segment_count],
+                         "weight": weight_sum[filled], "row": first_row[filled]})
 
 
 # --- Long tables ---------------------------------------------------------------------------------

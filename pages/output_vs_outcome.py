@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from components import output_outcome as view
 from components.client_banner import client_banner
@@ -23,6 +28,21 @@ from metrics.periods import month_label, trailing
 from metrics.predictive import analyse, evidence_of, lagged_pairs, retest_adopted
 from metrics.series import monthly_values
 from metrics.vanity import VanityThresholds, in_sentence, vanity_traps
+
+
+def write(work: Callable[[Session], object]) -> bool:
+    """Run one write in its own transaction; a failure is logged and told plainly, nothing half-saved."""
+    try:
+        with session_scope(engine_for(cached.database_url())) as session:
+            work(session)
+        return True
+    except DriverMapRejected as rejected:
+        st.error("Not saved: " + plain("; ".join(rejected.problems)))
+    except (SQLAlchemyError, ValueError):
+        logging.getLogger(__name__).exception("output vs outcome: write failed")
+        st.error("Sorry, that could not be saved. Nothing was changed; please try again.")
+    return False
+
 
 workspace = current_workspace()
 client_banner(workspace["name"], workspace["color"], "Output vs outcome")
@@ -57,13 +77,9 @@ with contrast_tab:
         with column:
             view.contrast_table(sides[metric_class], metric_class, catalog)
     with editing("driver_map"), st.expander("Which outputs are meant to drive which outcomes (editable)"):
-        if (new_map := view.driver_map_editor(catalog, drivers)) is not None:
-            try:
-                with session_scope(engine_for(url)) as session:
-                    save_driver_map(session, workspace_id, new_map, catalog=catalog)
-                st.rerun()
-            except DriverMapRejected as rejected:
-                st.error("Not saved: " + plain("; ".join(rejected.problems)))
+        new_map = view.driver_map_editor(catalog, drivers)
+        if new_map is not None and write(lambda s: save_driver_map(s, workspace_id, new_map, catalog=catalog)):
+            st.rerun()
 
 with vanity_tab:
     left, middle, right = st.columns(3)
@@ -97,12 +113,11 @@ with validator_tab:
         with editing("adopt_indicator"):
             adopter = adopt_control(analysis, labels)
         if adopter is not None and analysis.best is not None:
-            with session_scope(engine_for(url)) as session:
-                adopt_indicator(session, workspace_id, IndicatorIn(
-                    outcome_key=choice.outcome, predictor_key=choice.predictor, lag_months=analysis.best.lag,
-                    adopted_by=adopter, evidence=evidence_of(analysis)), catalog=catalog)
-            st.success(plain(f"Adopted {labels[0]} as a leading indicator of {labels[1]}. "
-                             "It is listed under Adopted indicators."))
+            record = IndicatorIn(outcome_key=choice.outcome, predictor_key=choice.predictor,
+                                 lag_months=analysis.best.lag, adopted_by=adopter, evidence=evidence_of(analysis))
+            if write(lambda s: adopt_indicator(s, workspace_id, record, catalog=catalog)):
+                st.success(plain(f"Adopted {labels[0]} as a leading indicator of {labels[1]}. "
+                                 "It is listed under Adopted indicators."))
 
 with adopted_tab:
     st.caption("Each adopted indicator is re-tested at its adopted lag for every month after its sample, on a "
@@ -113,7 +128,6 @@ with adopted_tab:
     for indicator in indicators:
         series = [monthly_values(catalog, k, data, months) for k in (indicator.predictor_key, indicator.outcome_key)]
         check = retest_adopted(*series, indicator.lag_months, indicator.evidence, months[-1])
-        if indicator_card(indicator, check, catalog):
-            with session_scope(engine_for(url)) as session:
-                drop_indicator(session, workspace_id, indicator.id)
+        dropped = indicator_card(indicator, check, catalog)
+        if dropped and write(lambda s, chosen=indicator.id: drop_indicator(s, workspace_id, chosen)):
             st.rerun()

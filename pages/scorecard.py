@@ -13,6 +13,7 @@ from components.client_banner import client_banner
 from components.frame import current_workspace
 from components.period_picker import month_picker
 from components.presentation import edit_paused, editing, presenting, share_safe_on
+from components.source_of_record import reconciliation_months
 from db import cached
 from db.scorecard import cast_vote, save_commentary, save_leadership_system
 from metrics.agreement import Role
@@ -86,11 +87,13 @@ if card.kpis:
     with editing("reconciliation_threshold"):
         threshold = st.number_input("Flag differences above (%)", 0.0, 100.0, 5.0, 0.5, width=220) / 100
     table = view.reconciliation_frame(card.kpis, currency, threshold, safe)
-    if table.empty:
+    reported_twice = cached.record_reconciliations(url, ws, month)  # metrics with a source of record
+    if table.empty and not reported_twice:
         st.caption("No agreed KPI has figures from two sources this month. Import the same metric from a second "
                    "system (say finance's ledger beside the CRM) and both appear here with their difference.")
-    else:
+    elif not table.empty:
         st.dataframe(table, hide_index=True, width="stretch")
+    reconciliation_months(reported_twice, currency, threshold, safe)
 
 st.subheader("Leadership system", divider="gray")
 answers = cached.leadership_system(url, ws)

@@ -12,18 +12,28 @@ from db.engine import session_scope
 from db.events import notify_write
 from db.ingest import ingest
 from db.models import Workspace
-from db.workspaces import WorkspaceIn, create_workspace, workspace_by_name
+from db.workspaces import WorkspaceIn, create_workspace, list_workspaces, workspace_by_name
 from sample_data.generator import DEMO_COMPANIES, CompanyProfile, generate
 from sample_data.reviews import seed_reviews
 from sample_data.scorecard import seed_scorecard
+from sample_data.sources import seed_sources_of_record
 
-SAMPLE_SOURCE = "Sample data generator"
+SAMPLE_SOURCE = "Finance and platform exports (sample)"
 
 Seeder = Callable[[Engine, int, CompanyProfile], None]
 SEEDERS: list[Seeder] = []
 """Called once for each demo workspace just created (engine, workspace id, profile), after its data is in."""
+SEEDERS.append(seed_sources_of_record)  # marketing's attribution report; finance is the source of record
 SEEDERS.append(seed_scorecard)  # signed agreements, targets, commentary, votes
 SEEDERS.append(seed_reviews)  # two closed past reviews with notes and actions; after the scorecard
+
+
+def seed_on_first_start(engine: Engine) -> list[str]:
+    """Seed the demo companies only when the database has no client company at all."""
+    with session_scope(engine) as session:
+        if list_workspaces(session):
+            return []
+    return ensure_sample_data(engine)
 
 
 def ensure_sample_data(engine: Engine, end_month: dt.date | None = None) -> list[str]:

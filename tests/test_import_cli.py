@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import Engine
 
 import cli
-from db.engine import session_scope
+from db.engine import engine_for, session_scope
 from db.imports import import_history, save_preset
+from db.workspaces import WorkspaceIn, create_workspace
 from importers.mapping import ColumnChoice, ImportMapping, Role
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,9 +105,10 @@ def test_the_real_command_line_exit_codes(sqlite_url: str, files: dict[str, Path
         return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                               timeout=120, check=False)
 
-    assert run("seed").returncode == 0
-    rejected = run("import", str(files["bad"]), "--workspace", "Northwind Analytics")
+    with session_scope(engine_for(sqlite_url)) as session:
+        create_workspace(session, WorkspaceIn(name="Acme", currency="USD"))
+    rejected = run("import", str(files["bad"]), "--workspace", "Acme")
     assert rejected.returncode == 2 and "Traceback" not in rejected.stderr
     assert "broken.csv, row 2, column 'Revenue': not a number: 'abc'" in rejected.stderr
-    imported = run("import", str(files["good"]), "--workspace", "Northwind Analytics", "--source", "Finance")
+    imported = run("import", str(files["good"]), "--workspace", "Acme", "--source", "Finance")
     assert imported.returncode == 0 and "as source 'Finance'" in imported.stdout

@@ -194,3 +194,15 @@ def test_ingest_dry_run_rolls_everything_back(engine: Engine, workspace_id: int)
     result = ingest(engine, workspace_id, frame, source_name="s", today=TODAY, dry_run=True)
     assert counts(engine) == (0, 0)
     assert [(c.metric_key, c.month, c.before, c.after) for c in result.changes] == [("revenue", MAR, None, 5.0)]
+
+
+def test_the_benchmark_ad_platform_export_imports_cleanly(tmp_path, sqlite_url: str) -> None:  # noqa: ANN001
+    from bench.import_bench import ad_platform_csv, ad_platform_frame, import_file
+    from db.engine import engine_for
+    from db.workspaces import WorkspaceIn, create_workspace
+
+    with session_scope(engine_for(sqlite_url)) as session:
+        workspace_id = create_workspace(session, WorkspaceIn(name="Bench Co", currency="USD")).id
+    import_file(sqlite_url, workspace_id, ad_platform_csv(tmp_path, 5_000))
+    spend = values(engine_for(sqlite_url), workspace_id, "marketing_spend")
+    assert sum(spend.values()) == pytest.approx(ad_platform_frame(5_000)["Cost"].sum())
