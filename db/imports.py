@@ -23,7 +23,7 @@ from db.queries import monthly_data
 from db.workspaces import workspace_by_id
 from importers.convert import Conversion, convert
 from importers.mapping import ImportMapping, NewMetric, suggest_source_name, with_new_metrics
-from importers.problems import by_row
+from importers.problems import CONTROL, by_row
 from importers.reading import SourceTable
 from metrics.catalog import STANDARD_CATALOG, Catalog
 from metrics.health import MetricHealth, metric_health
@@ -134,7 +134,8 @@ def import_table(engine: Engine, workspace_id: int, table: SourceTable, mapping:
     progress(0.15, "Checking every row")
     conversion = convert(table, mapping, catalog, currency, today)
     catalog = mapping.catalog(catalog)
-    source = (mapping.source_name or suggest_source_name(table.file_name, mapping.layout)).strip()[:255]
+    source = CONTROL.sub(" ", mapping.source_name or suggest_source_name(table.file_name, mapping.layout))
+    source, created_by = source.strip()[:255] or "Import", CONTROL.sub(" ", created_by).strip()[:120]
     outcome = ImportOutcome(conversion, source, by_row(conversion.problems), catalog=catalog)
     if not outcome.problems and conversion.long.empty:
         outcome.problems.append(Problem(file=table.file_name, reason="no values to import: every mapped cell is blank"))
@@ -143,9 +144,9 @@ def import_table(engine: Engine, workspace_id: int, table: SourceTable, mapping:
     progress(0.6, "Writing" if not dry_run else "Working out what would change")
     try:
         outcome.result = ingest(engine, workspace_id, conversion.long, source_name=source,
-                                file_name=table.file_name[:255], file_digest=file_digest or table.digest or None,
-                                created_by=created_by[:120], catalog=catalog, today=today,
-                                rows_read=conversion.rows_read, dry_run=dry_run)
+                                file_name=CONTROL.sub(" ", table.file_name)[:255],
+                                file_digest=file_digest or table.digest or None, created_by=created_by,
+                                catalog=catalog, today=today, rows_read=conversion.rows_read, dry_run=dry_run)
     except ImportRejected as rejected:
         outcome.problems = by_row(rejected.problems)
         return outcome

@@ -234,9 +234,18 @@ class DateColumn:
     label: str = ""
     kind: DateKind = DateKind.DAY
     distinct: np.ndarray | None = None  # the distinct dates (cheaper to study than every row)
+    codes: np.ndarray | None = None  # each row's index into ``distinct``, -1 where there is no date
 
     def distinct_dates(self) -> np.ndarray:
-        return self.distinct if self.distinct is not None else pd.unique(self.values)
+        return self.distinct if self.distinct is not None else pd.unique(self.values[~np.isnat(self.values)])
+
+    def grouping(self) -> tuple[np.ndarray, np.ndarray]:
+        """Integer codes per row and the date of each code; rows without a date share a code of their own."""
+        if self.codes is None or self.distinct is None:
+            codes, values = pd.factorize(self.values, use_na_sentinel=False)
+            return codes.astype(np.int64), np.asarray(values, dtype="datetime64[ns]")
+        values = np.append(self.distinct, np.datetime64("NaT", "ns")).astype("datetime64[ns]")
+        return np.where(self.codes < 0, len(self.distinct), self.codes), values
 
 
 def parse_dates(values: pd.Series, order: DateOrder = DateOrder.AUTO, hint: str = ".") -> DateColumn:
@@ -251,7 +260,10 @@ def parse_dates(values: pd.Series, order: DateOrder = DateOrder.AUTO, hint: str 
         parsed, bad, label, kind = _parse_unique(pd.Series(uniques, dtype=object), order, hint)
     found = codes >= 0
     stamps = np.where(found, parsed[np.maximum(codes, 0)], np.datetime64("NaT", "ns")).astype("datetime64[ns]")
-    return DateColumn(stamps, found & bad[np.maximum(codes, 0)], label, kind, parsed[~np.isnat(parsed)])
+    day_codes, days = pd.factorize(parsed, use_na_sentinel=True)  # two spellings of one day share a code
+    row_codes = np.where(found, day_codes[np.maximum(codes, 0)], -1)
+    return DateColumn(stamps, found & bad[np.maximum(codes, 0)], label, kind,
+                      np.asarray(days, dtype="datetime64[ns]"), row_codes.astype(np.int64))
 
 
 def _parse_unique(uniques: pd.Series, order: DateOrder, hint: str) -> tuple[np.ndarray, np.ndarray, str, DateKind]:

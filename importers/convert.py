@@ -164,8 +164,13 @@ def check_mapping(mapping: ImportMapping, table: SourceTable, catalog: Catalog, 
     if mapping.layout == Layout.CRM:
         _check_crm_mapping(columns, log)
     if mapping.layout in (Layout.WIDE, Layout.AD_PLATFORM):
-        _check_metric_columns(mapping, table, catalog, currency, log)
-    return len(log.problems) == before
+        _check_metric_columns(mapping, table, catalog, log)
+    convertible = len(log.problems) == before
+    if convertible and mapping.layout in (Layout.WIDE, Layout.AD_PLATFORM):
+        for column, key in mapping.metric_columns().items():  # wrong units: still check every row as well
+            if column in table.columns:
+                _check_header_unit(column, catalog[key], currency, log)
+    return convertible
 
 
 def _check_crm_mapping(columns: dict, log: ProblemLog) -> None:
@@ -176,8 +181,7 @@ def _check_crm_mapping(columns: dict, log: ProblemLog) -> None:
         log.column(None, "choose the column that holds the amount")
 
 
-def _check_metric_columns(mapping: ImportMapping, table: SourceTable, catalog: Catalog, currency: str,
-                          log: ProblemLog) -> None:
+def _check_metric_columns(mapping: ImportMapping, table: SourceTable, catalog: Catalog, log: ProblemLog) -> None:
     metrics = {c: k for c, k in mapping.metric_columns().items() if c in table.columns}
     if not metrics:
         log.column(None, "map at least one column to a metric")
@@ -190,8 +194,6 @@ def _check_metric_columns(mapping: ImportMapping, table: SourceTable, catalog: C
             log.column(column, f"{metric.label} is computed from other metrics and cannot be imported")
         elif key in seen:
             log.column(f"{seen[key]}, {column}", f"both columns are mapped to {metric.label}")
-        else:
-            _check_header_unit(column, metric, currency, log)
         seen.setdefault(key, column)
 
 
@@ -223,7 +225,7 @@ def wide_rows(ctx: Context) -> tuple[pd.DataFrame, DateColumn]:
         _check_values(ctx, column, ctx.catalog[key], numbers[column], present)
     weights = _weights(ctx, metric_columns, numbers, present)
     segment_codes, segment_labels = segments(ctx, mapping.with_role(Role.SEGMENT), present)
-    date_codes, date_values = pd.factorize(dates.values, use_na_sentinel=False)
+    date_codes, date_values = dates.grouping()
     keys = combined_codes([date_codes, segment_codes, *[codes_of(frame[c]) for c in mapping.with_role(Role.DETAIL)]])
     check_duplicates(ctx, keys, present & ~np.isnat(dates.values), *key_description(mapping))
     keep = present & ~ctx.log.rejected
@@ -287,7 +289,7 @@ def segments(ctx: Context, columns: list[str], present: np.ndarray) -> tuple[np.
     """Integer codes and labels of the segment each row belongs to ("Google Ads / US")."""
     if not columns:
         return np.zeros(len(ctx.frame), dtype=np.int64), [""]
-    parts = [_labelledcodes_of(ctx.frame[c]) for c in columns]
+    parts = [labelled_codes(ctx.frame[c]) for c in columns]
     codes, uniques = pd.factorize(combined_codes([part_codes for part_codes, _ in parts]))
     first = first_positions(codes)
     labels = []
@@ -301,14 +303,26 @@ def segments(ctx: Context, columns: list[str], present: np.ndarray) -> tuple[np.
     return codes.astype(np.int64), labels
 
 
-def _labelledcodes_of(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+def factorized(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 where blank) and the distinct values; a categorical column already has both."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy().astype(np.int64), np.asarray(values.cat.categories, dtype=object)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    labels = [CONTROL.sub(" ", str(u)).strip() for u in uniques] + [""]
-    return np.where(codes < 0, len(labels) - 1, codes), labels
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def labelled_codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes and cleaned labels of a text column; values that clean to the same label share a code."""
+    codes, uniques = factorized(values)
+    cleaned = [CONTROL.sub(" ", str(u)).strip() for u in uniques] + [""]
+    label_codes, labels = pd.factorize(pd.Series(cleaned, dtype=object))
+    return label_codes[np.where(codes < 0, len(cleaned) - 1, codes)], list(labels)
 
 
 def codes_of(values: pd.Series) -> np.ndarray:
-    return pd.factorize(values, use_na_sentinel=False)[0]
+    """Integer codes of a column, blanks included as a code of their own."""
+    codes, uniques = factorized(values)
+    return np.where(codes < 0, len(uniques), codes)
 
 
 def first_positions(codes: np.ndarray) -> np.ndarray:

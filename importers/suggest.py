@@ -62,6 +62,8 @@ def profile(table: SourceTable, hint: str | None = None) -> dict[str, ColumnProf
 
 def _profile_column(name: str, values: pd.Series, hint: str) -> ColumnProfile:
     filled = values.dropna()
+    if isinstance(filled.dtype, pd.CategoricalDtype):
+        filled = filled.astype(object)  # only the sampled values, not every category of the column
     if filled.empty:
         return ColumnProfile(name, 0.0, 0.0, 0, 0, header_unit(name))
     numbers = parse_numbers(filled, hint=hint)

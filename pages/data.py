@@ -18,6 +18,7 @@ from components.import_flow import (
 )
 from components.import_results import health_table, history_table, undo_control
 from components.presentation import presenting, share_safe_on
+from components.source_of_record import source_of_record_section
 from components.sql_panel import add_source_form, source_panel
 from db import cached
 from db.engine import engine_for
@@ -101,3 +102,5 @@ with sql_tab:
     guarded(sql_sources, "the SQL source")
 with health_tab:
     guarded(data_health, "the data health check")
+with st.expander("Sources of record: when two systems report the same number"):
+    guarded(lambda: source_of_record_section(workspace["id"], catalog, by), "choosing the source of record")

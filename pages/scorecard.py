@@ -70,13 +70,13 @@ for mandate in Mandate:
                 view.kpi_heading(line, currency, safe)
             trend.plotly_chart(view.trend_figure(line, currency, safe), theme=None, key=f"trend_{line.key}",
                                config={"displayModeBar": False})
+            if safe or presenting():
+                with notes:
+                    view.commentary(line, safe)
             with notes, editing(f"note_{line.key}"):
                 note = None if safe else forms.kpi_note_form(line, month)
                 if safe:
                     edit_paused("the commentary and the votes")
-            if safe or presenting():
-                with notes:
-                    view.commentary(line, safe)
             if note is not None:
                 save_note(line, note)
             if not line.commentary:

@@ -236,8 +236,8 @@ def test_long_sheets_report_unknown_metrics_and_units() -> None:
     ]
 
 
-def test_a_header_currency_that_is_not_the_workspace_currency_is_refused() -> None:
-    _, result = run("Month,Revenue (USD)\n2026-01,5\n", currency="EUR")
-    assert problems(result) == [(None, "Revenue (USD)", "amounts are in USD but this workspace reports in EUR: "
-                                                         "convert them first")]
-    assert result.long.empty
+def test_a_header_currency_that_is_not_the_workspace_currency_is_refused_with_the_rows_checked_too() -> None:
+    _, result = run("Month,Revenue (USD)\n2026-01,5\n2026-02,five\n", currency="EUR")
+    assert problems(result) == [
+        (None, "Revenue (USD)", "amounts are in USD but this workspace reports in EUR: convert them first"),
+        (3, "Revenue (USD)", "not a number: 'five'")]

@@ -245,7 +245,7 @@ def test_seeding_adds_only_the_missing_company(engine: Engine) -> None:
     with session_scope(engine) as session:
         create_workspace(session, WorkspaceIn(name="Bloom & Brew", currency="EUR"))
     assert seed.ensure_sample_data(engine) == ["Northwind Analytics"]
-    assert count(engine, ImportBatch) == 1
+    assert count(engine, ImportBatch) == 2  # Northwind's figures and its marketing attribution report
 
 
 def test_failed_seeding_leaves_no_empty_company_behind(engine: Engine, monkeypatch) -> None:
