@@ -60,9 +60,14 @@ def parse_numbers(values: pd.Series, decimal: str = "auto", hint: str = ".") -> 
         return NumberColumn(np.full(size, np.nan), values.notna().to_numpy(), no, None)
     if isinstance(values.dtype, pd.CategoricalDtype):
         return _by_category(values, decimal, hint)
+    if pd.api.types.is_integer_dtype(values) and not values.hasnans:
+        return NumberColumn(values.to_numpy(dtype=float), no, no, None)
     if pd.api.types.is_numeric_dtype(values):
         numbers = values.to_numpy(dtype=float, na_value=np.nan)
-        return NumberColumn(np.where(np.isfinite(numbers), numbers, np.nan), np.isinf(numbers), no, None)
+        infinite = np.isinf(numbers)
+        if infinite.any():
+            numbers = np.where(infinite, np.nan, numbers)
+        return NumberColumn(numbers, infinite, no, None)
     if values.dtype == object:
         return _mixed_numbers(values, decimal, hint)
     fast = _fast_numbers(values) if (decimal if decimal != "auto" else hint) == "." else None

@@ -290,12 +290,14 @@ def segments(ctx: Context, columns: list[str], present: np.ndarray) -> tuple[np.
     if not columns:
         return np.zeros(len(ctx.frame), dtype=np.int64), [""]
     parts = [labelled_codes(ctx.frame[c]) for c in columns]
-    codes, uniques = pd.factorize(combined_codes([part_codes for part_codes, _ in parts]))
-    first = first_positions(codes)
-    labels = []
-    for position in first:
-        names = [part_labels[part_codes[position]] for part_codes, part_labels in parts]
-        labels.append(" / ".join(n for n in names if n))
+    if len(parts) == 1:
+        codes, labels = parts[0]
+    else:
+        codes = pd.factorize(combined_codes([part_codes for part_codes, _ in parts]))[0]
+        labels = []
+        for position in first_positions(codes):
+            names = [part_labels[part_codes[position]] for part_codes, part_labels in parts]
+            labels.append(" / ".join(n for n in names if n))
     too_long = np.array([len(label) > SEGMENT_LENGTH for label in labels])
     if too_long.any():
         ctx.log.cells(too_long[codes] & present, ", ".join(columns),
@@ -526,8 +528,8 @@ def aggregate(long: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     """One row per date, metric and segment: sums added, weighted averages combined by their weights."""
     if long.empty:
         return empty_long()
-    weighted = long["metric"].map(lambda k: k in catalog and catalog[k].aggregation == Aggregation.WEIGHTED_AVERAGE)
-    work = long.assign(product=long["value"] * long["weight"], weighted=weighted.astype(bool))
+    averaged = {m.key for m in catalog if m.aggregation == Aggregation.WEIGHTED_AVERAGE}
+    work = long.assign(product=long["value"] * long["weight"], weighted=long["metric"].isin(averaged))
     grouped = work.groupby(["date", "metric", "segment"], sort=True, observed=True)
     out = grouped.agg(value=("value", "sum"), product=("product", "sum"), weight=("weight", "sum"),
                       row=("row", "min"), weighted=("weighted", "first")).reset_index()

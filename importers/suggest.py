@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from importers.cells import parse_dates, parse_numbers
+from importers.cells import NumberColumn, parse_dates, parse_numbers
 from importers.mapping import (
     CRM_WORDS,
     DATE_WORDS,
@@ -39,6 +39,7 @@ from metrics.catalog import STANDARD_CATALOG, Catalog
 SAMPLE_ROWS = 500
 RATE_HEADER = re.compile(r"/|\bper\b|\bavg\b|average|\brate\b|\bcpc\b|\bcpm\b|\bcpa\b|\bctr\b|\broas\b|%|\bshare\b",
                          re.IGNORECASE)
+WORD = r"[^\W\d_]{4,}"  # four letters in a row: a word, not a currency code or "n/a"
 AD_METRICS = ("impressions", "clicks", "marketing_spend")
 _AD_CATALOG = Catalog([STANDARD_CATALOG[k] for k in AD_METRICS])
 
@@ -66,7 +67,11 @@ def _profile_column(name: str, values: pd.Series, hint: str) -> ColumnProfile:
         filled = filled.astype(object)  # only the sampled values, not every category of the column
     if filled.empty:
         return ColumnProfile(name, 0.0, 0.0, 0, 0, header_unit(name))
-    numbers = parse_numbers(filled, hint=hint)
+    text = filled.astype(str)
+    if text.str.contains(WORD, regex=True).mean() > 0.5:  # "Campaign 12", "Google Ads": words, not numbers
+        numbers = NumberColumn(np.full(len(filled), np.nan), *[np.zeros(len(filled), dtype=bool)] * 2, None)
+    else:
+        numbers = parse_numbers(filled, hint=hint)
     dates = parse_dates(filled, hint=hint)
     number_ok = ~np.isnan(numbers.values)
     date_ok = ~np.isnat(dates.values)
@@ -79,8 +84,8 @@ def _profile_column(name: str, values: pd.Series, hint: str) -> ColumnProfile:
     if unit is None and numbers.currency is not None:
         markers = [m for m in numbers.currency if m]
         unit = max(set(markers), key=markers.count) if markers else None
-    return ColumnProfile(name, float(date_ok.mean()), float(number_ok.mean()), int(filled.astype(str).nunique()),
-                         len(filled), unit)
+    return ColumnProfile(name, float(date_ok.mean()), float(number_ok.mean()), int(text.nunique()), len(filled),
+                         unit)
 
 
 def suggest(table: SourceTable, catalog: Catalog, layout: Layout | None = None) -> ImportMapping:

@@ -34,7 +34,7 @@ def test_scorecard_reconciliation_and_the_data_page_choice(page: Page, app_url: 
     page.wait_for_timeout(800)  # the grid paints on a canvas
     page.screenshot(path=str(screenshot_dir / "scorecard_reconciliation.png"), full_page=False)
 
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Data").click()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Bring your own numbers").click()
     wait_for_app(page)
     expander = page.get_by_text("Sources of record: when two systems report the same number")
     expander.scroll_into_view_if_needed()
