@@ -18,6 +18,7 @@ from db.engine import session_scope
 from db.events import notify_write
 from db.models import ImportBatch, Observation
 from db.queries import monthly_data
+from db.totals import refresh_month_totals
 from metrics.catalog import STANDARD_CATALOG, Catalog
 from metrics.rollup import monthly_rollup
 from metrics.validation import ImportRejected, as_categories, validate_long
@@ -89,6 +90,7 @@ def ingest(
         session.flush()
         replaced = _supersede(session, batch, rollup)
         _insert_observations(session, batch, rollup)
+        refresh_month_totals(session, workspace_id, rollup["metric_key"].unique())
         changes = _changes(before, _month_totals(session, workspace_id, rollup, catalog))
         result = IngestResult(batch.id, batch.row_count, len(rollup), replaced, batch.period_start,
                               batch.period_end, changes, dry_run)
@@ -209,7 +211,10 @@ def undo_batch(engine: Engine, workspace_id: int, batch_id: int) -> None:
             ImportBatch.id == batch_id, ImportBatch.workspace_id == workspace_id))
         if batch is None or batch.status != "active":
             raise ValueError(f"import {batch_id} is not an active import of this workspace")
+        touched = session.scalars(select(Observation.metric_key).distinct().where(Observation.batch_id == batch_id))
+        metric_keys = list(touched)
         _restore_replaced(session, batch_id)
         session.execute(Observation.__table__.delete().where(Observation.batch_id == batch_id))
+        refresh_month_totals(session, workspace_id, metric_keys)
         batch.status = "undone"
     notify_write()

@@ -70,3 +70,19 @@ class Observation(Base):
     superseded_by: Mapped[int | None] = mapped_column(
         ForeignKey("import_batch.id", ondelete="SET NULL"), index=True
     )
+
+
+class MonthTotal(Base):
+    """A metric's month summed over segments and the counted sources, kept current by every write.
+
+    Pages read these few rows (metrics x months), so their cost does not grow with imported volume.
+    """
+
+    __tablename__ = "metric_month_total"
+
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"), primary_key=True)
+    metric_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+    weighted: Mapped[float] = mapped_column(Float)
+    weight: Mapped[float] = mapped_column(Float)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import ImportBatch, Observation
+from db.models import ImportBatch, MonthTotal, Observation
 from db.source_models import SourceOfRecordRow as Record
 from metrics.catalog import STANDARD_CATALOG, Aggregation, Catalog
 from metrics.series import MonthPoint
@@ -24,17 +24,11 @@ COUNTED = or_(Record.id.is_(None), Record.source_name == Observation.source_name
 def monthly_data(session: Session, workspace_id: int, keys: Iterable[str] | None = None,
                  catalog: Catalog = STANDARD_CATALOG) -> dict[str, dict[dt.date, MonthPoint]]:
     """Per metric and month: segments and sources added up, or only the source of record where one is set;
-    weighted metrics as their weighted mean."""
-    weight_total = func.sum(Observation.weight)
-    query = (
-        select(Observation.metric_key, Observation.month, func.sum(Observation.value),
-               func.sum(Observation.value * Observation.weight), weight_total)
-        .outerjoin(Record, RECORD_JOIN)
-        .where(Observation.workspace_id == workspace_id, ACTIVE, COUNTED)
-        .group_by(Observation.metric_key, Observation.month)
-    )
+    weighted metrics as their weighted mean. Reads the month totals kept at write time, never raw rows."""
+    query = (select(MonthTotal.metric_key, MonthTotal.month, MonthTotal.value, MonthTotal.weighted,
+                    MonthTotal.weight).where(MonthTotal.workspace_id == workspace_id))
     if keys is not None:
-        query = query.where(Observation.metric_key.in_(sorted(set(keys))))
+        query = query.where(MonthTotal.metric_key.in_(sorted(set(keys))))
     data: dict[str, dict[dt.date, MonthPoint]] = defaultdict(dict)
     for key, month, total, weighted, weight in session.execute(query):
         metric = catalog.get(key)
@@ -46,8 +40,8 @@ def monthly_data(session: Session, workspace_id: int, keys: Iterable[str] | None
 
 
 def months_with_data(session: Session, workspace_id: int) -> list[dt.date]:
-    query = (select(Observation.month).distinct()
-             .where(Observation.workspace_id == workspace_id, ACTIVE).order_by(Observation.month))
+    query = (select(MonthTotal.month).distinct()
+             .where(MonthTotal.workspace_id == workspace_id).order_by(MonthTotal.month))
     return list(session.scalars(query))
 
 

@@ -19,6 +19,7 @@ from db.events import notify_write
 from db.models import Observation
 from db.queries import ACTIVE
 from db.source_models import SourceOfRecordRow
+from db.totals import refresh_month_totals
 from metrics.catalog import STANDARD_CATALOG, Aggregation, Catalog, Unit
 from metrics.periods import Month, add_months
 from metrics.reconciliation import ReconciledMetric, reconcile_months
@@ -67,6 +68,7 @@ def set_source_of_record(session: Session, workspace_id: int, metric_key: str, s
         session.add(row)
     row.source_name, row.set_by, row.set_at = source_name, by.strip()[:120], now
     session.flush()
+    refresh_month_totals(session, workspace_id, [metric_key])
     notify_write()
     return SourceOfRecord(metric_key, source_name, row.set_by, now)
 
@@ -75,6 +77,7 @@ def clear_source_of_record(session: Session, workspace_id: int, metric_key: str)
     """Go back to adding up every source; False when the metric had no source of record."""
     result = session.execute(delete(SourceOfRecordRow).where(SourceOfRecordRow.workspace_id == workspace_id,
                                                              SourceOfRecordRow.metric_key == metric_key))
+    refresh_month_totals(session, workspace_id, [metric_key])
     notify_write()
     return bool(result.rowcount)
 
