@@ -116,8 +116,9 @@ def _transaction(engine: Engine, commit: bool) -> Iterator[Session]:
 def _month_totals(session: Session, workspace_id: int, rollup: pd.DataFrame,
                   catalog: Catalog) -> dict[tuple[str, dt.date], float]:
     """The current value (all sources) of each metric-month the import touches."""
-    touched = set(zip(rollup["metric_key"], rollup["month"], strict=True))
-    data = monthly_data(session, workspace_id, {key for key, _ in touched}, catalog)
+    pairs = rollup[["metric_key", "month"]].drop_duplicates()
+    touched = set(zip(pairs["metric_key"], pairs["month"], strict=True))
+    data = monthly_data(session, workspace_id, set(pairs["metric_key"]), catalog)
     return {(key, month): point.value for key, points in data.items() for month, point in points.items()
             if (key, month) in touched}
 
