@@ -1,13 +1,16 @@
-"""The frame around every page: database start-up, the workspace picker, the current workspace."""
+"""The frame around every page: database start-up, the workspace picker, the current workspace, the page header."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 
 import streamlit as st
 
+from components.client_banner import client_banner
 from components.persistent_select import persistent_selectbox
 from db import cached
 from db.engine import engine_for
@@ -80,3 +83,32 @@ def current_workspace() -> dict:
         st.info("No client company yet. Run `python cli.py seed` for the demo companies, or import data.")
         st.stop()
     return workspace
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a page starts from: the chosen company, its id and the database URL."""
+
+    workspace: dict
+    workspace_id: int
+    url: str
+
+    @property
+    def months(self) -> list[dt.date]:
+        """The company's months with figures, oldest first (cached; read only by pages that use them)."""
+        return cached.months_with_data(self.url, self.workspace_id)
+
+
+def page_header(title: str, *, needs_months: str | None = None) -> PageContext:
+    """The client banner with this page's title, and the page's context.
+
+    With `needs_months`, a company without figures sees "No figures for <company> yet." followed by that
+    sentence, and the page stops there; pages that work without figures leave it out.
+    """
+    workspace = current_workspace()
+    page = PageContext(workspace, workspace["id"], cached.database_url())
+    client_banner(workspace["name"], workspace["color"], title)
+    if needs_months is not None and not page.months:
+        st.info(f"No figures for {workspace['name']} yet. {needs_months}")
+        st.stop()
+    return page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,7 @@ from metrics.drivers import DriverMap
 from metrics.funnel import TRAILING_MONTHS, StageConversion
 from metrics.periods import Month, month_label
 from metrics.predictive import Analysis, Pair, VerdictKind, months_ahead
-from metrics.vanity import VanityTrap
+from metrics.vanity import VanityThresholds, VanityTrap
 
 GOOD, BAD, QUIET, DEEP = "#2e7d32", "#c62828", "#9aa5b1", "#1f4e79"
 CLASS_TITLES = {MetricClass.OUTPUT: "Outputs (activity)", MetricClass.OUTCOME: "Outcomes (results)"}
@@ -62,6 +62,15 @@ def contrast_table(rows: Sequence[ContrastRow], metric_class: MetricClass, catal
                  height=36 * (len(frame) + 1) + 3, column_config={"Class": st.column_config.TextColumn(width="small")})
 
 
+def contrast_view(sides: Mapping[MetricClass, Sequence[ContrastRow]], catalog: Catalog, month: Month) -> None:
+    """Outputs beside outcomes, each over the trailing windows to the month."""
+    st.caption(f"Growth over the last 3, 6 and 12 months to {month_label(month)}, each against the same number of "
+               "months just before. Green: moved the good way (a falling CAC is good); red: the wrong way.")
+    for column, metric_class in zip(st.columns(2), (MetricClass.OUTPUT, MetricClass.OUTCOME), strict=True):
+        with column:
+            contrast_table(sides[metric_class], metric_class, catalog)
+
+
 def driver_map_editor(catalog: Catalog, drivers: DriverMap) -> dict[str, list[str]] | None:
     """An editable table (one line per output); returns the whole new map when saved, else None."""
     labels = {m.key: m.label for m in catalog.of_class(MetricClass.OUTCOME)}
@@ -94,6 +103,27 @@ def vanity_list(traps: Sequence[VanityTrap], catalog: Catalog) -> None:
              f"{plain(catalog[t.outcome].label)} {_change(t.outcome_growth)}** — {plain(t.reading)}"
              for i, t in enumerate(traps, start=1)]
     st.markdown("\n".join(lines))
+
+
+def vanity_limits() -> VanityThresholds:
+    """The thresholds set on the Vanity traps tab; read before the tab draws them, for the warning above the tabs."""
+    return VanityThresholds(output_min=st.session_state.get("vanity_output_min", 10.0) / 100,
+                            outcome_max=st.session_state.get("vanity_outcome_max", 0.0) / 100,
+                            months=st.session_state.get("vanity_months", 3))
+
+
+def vanity_panel(traps: Sequence[VanityTrap], limits: VanityThresholds, catalog: Catalog, month: Month) -> None:
+    """The thresholds to judge by, then the traps they find, widest gap first."""
+    left, middle, right = st.columns(3)
+    left.number_input("Output improved by at least (%)", 0.0, 500.0, 10.0, 1.0, key="vanity_output_min")
+    middle.number_input("While its outcome moved by at most (%)", -100.0, 100.0, 0.0, 1.0, key="vanity_outcome_max")
+    right.selectbox("Over the trailing", (3, 6, 12), format_func=lambda n: f"{n} months", key="vanity_months")
+    if traps:
+        st.markdown("Outputs that improved while an outcome they are meant to drive fell or stalled, widest gap "
+                    f"first ({limits.months} months to {month_label(month)}, against the {limits.months} before):")
+        vanity_list(traps, catalog)
+    else:
+        st.success("No vanity traps: no output improved while the outcomes it is meant to drive fell or stalled.")
 
 
 def weakest_stage_alert(weakest: StageConversion | None, catalog: Catalog, month: Month) -> None:
@@ -138,6 +168,14 @@ def journey_chart(steps: Sequence[StageConversion], catalog: Catalog, weakest: S
         figure.update_xaxes(type="category", showticklabels=False, row=1, col=i)
     figure.update_layout(height=240, **{**LAYOUT, "margin": {"l": 40, "r": 10, "t": 40, "b": 10}})
     st.plotly_chart(figure, theme=None, config={"displayModeBar": False})
+
+
+def journey_momentum(steps: Sequence[StageConversion], weakest: StageConversion | None, catalog: Catalog,
+                     month: Month) -> None:
+    """The journey tab: where buyers lose momentum, then every step as a chart and a table."""
+    weakest_stage_alert(weakest, catalog, month)
+    journey_chart(steps, catalog, weakest)
+    journey_table(steps, catalog, weakest)
 
 
 def verdict_box(analysis: Analysis) -> None:
@@ -216,14 +254,16 @@ def sample_note(analysis: Analysis, labels: tuple[str, str]) -> None:
 def analysis_view(analysis: Analysis, pairs: Sequence[Pair], labels: tuple[str, str],
                   hide_values: bool = False) -> None:
     """Step 4: the verdict, the sample, the lag chart and scatter, every lag's numbers, and what it means."""
-    verdict_box(analysis)
-    sample_note(analysis, labels)
-    if any(r.tested for r in analysis.lags):
-        chart_left, chart_right = st.columns(2)
-        with chart_left:
-            lag_chart(analysis)
-        with chart_right:
-            scatter_chart(pairs, labels, analysis.best.lag if analysis.best else 0, hide_values)
-        lag_table(analysis)
-    with st.expander("What the verdict means, and what it does not"):
-        st.markdown(CEO_EXPLANATION)
+    with st.container(border=True):
+        st.markdown("**Step 4 · Analyse the data**")
+        verdict_box(analysis)
+        sample_note(analysis, labels)
+        if any(r.tested for r in analysis.lags):
+            chart_left, chart_right = st.columns(2)
+            with chart_left:
+                lag_chart(analysis)
+            with chart_right:
+                scatter_chart(pairs, labels, analysis.best.lag if analysis.best else 0, hide_values)
+            lag_table(analysis)
+        with st.expander("What the verdict means, and what it does not"):
+            st.markdown(CEO_EXPLANATION)

@@ -8,8 +8,7 @@ import streamlit as st
 
 from components import agreement_editor as editor
 from components import agreement_view as view
-from components.client_banner import client_banner
-from components.frame import current_workspace
+from components.frame import page_header
 from components.presentation import edit_paused, editing, share_safe_on
 from components.scorecard_forms import attempt
 from db import cached
@@ -19,9 +18,8 @@ from metrics.catalog import STANDARD_CATALOG
 from metrics.scorecard import kpi_count_problems
 
 CATALOG = STANDARD_CATALOG
-workspace = current_workspace()
-ws, url = workspace["id"], cached.database_url()
-client_banner(workspace["name"], workspace["color"], "KPI agreement")
+page = page_header("KPI agreement")
+workspace, ws, url = page.workspace, page.workspace_id, page.url
 versions = cached.agreement_versions(url, ws)
 agreed = [v for v in versions if v.agreed]
 current = agreed[-1] if agreed else None
@@ -39,7 +37,7 @@ if share_safe_on():  # the editor shows targets as amounts: only the masked hist
     view.history(versions, CATALOG, workspace["currency"], mask_currency=True)
     st.stop()
 
-months = cached.months_with_data(url, ws)
+months = page.months
 latest = max(months) if months else dt.date.today().replace(day=1)
 ctx = editor.EditorContext(
     prefix=pin.prefix, catalog=CATALOG, base=base, leadership=cached.leadership_system(url, ws),

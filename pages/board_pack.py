@@ -6,8 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from components.client_banner import client_banner
-from components.frame import current_workspace
+from components.frame import page_header
 from components.period_picker import month_picker
 from components.presentation import share_safe_on
 from components.text import plain
@@ -20,13 +19,8 @@ from reports.workbook import review_workbook
 
 PDF_KEY = "board_pack_pdf"
 
-workspace = current_workspace()
-ws, url = workspace["id"], cached.database_url()
-client_banner(workspace["name"], workspace["color"], "Board pack")
-months = cached.months_with_data(url, ws)
-if not months:
-    st.info(f"No figures for {workspace['name']} yet. Import data to build a board pack.")
-    st.stop()
+page = page_header("Board pack", needs_months="Import data to build a board pack.")
+ws, url, months = page.workspace_id, page.url, page.months
 
 month = month_picker(months, "Month")
 state = cached.review_state(url, ws, month)

@@ -6,8 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from components.client_banner import client_banner
-from components.frame import current_workspace
+from components.frame import page_header
 from components.import_flow import (
     confirmed_mapping,
     guarded,
@@ -26,14 +25,13 @@ from db.imports import undo_import
 from importers.mapping import LAYOUT_TITLES, with_new_metrics
 from metrics.catalog import STANDARD_CATALOG
 
-workspace = current_workspace()
-client_banner(workspace["name"], workspace["color"], "Data")
+page = page_header("Data")
+workspace, url = page.workspace, page.url
 if presenting() or share_safe_on():  # an editing page, full of raw figures: not one to screen-share
     st.info("Bringing in data is not available while presenting or with share-safe on: this page shows raw "
             "figures. Turn presentation mode and share-safe off to import or check data.",
             icon=":material/visibility_off:")
     st.stop()
-url = cached.database_url()
 catalog = with_new_metrics(STANDARD_CATALOG, cached.custom_metrics(url, workspace["id"]))
 by = st.text_input("Imported by", placeholder="Your name", key="import_by").strip()
 file_tab, history_tab, sql_tab, health_tab = st.tabs(["Import a file", "History", "SQL sources", "Data health"])

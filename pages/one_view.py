@@ -5,8 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.charts import index_chart
-from components.client_banner import client_banner
-from components.frame import current_workspace
+from components.frame import page_header
 from components.kpi_card import kpi_card
 from components.period_picker import month_picker
 from components.presentation import share_safe_on
@@ -18,14 +17,9 @@ from metrics.one_view import band_figures, card_keys, index_lines
 from metrics.periods import month_label
 from metrics.summary import month_summary
 
-workspace = current_workspace()
+page = page_header("One view of reality", needs_months="Import data to see the one view.")
+workspace, url, months = page.workspace, page.url, page.months
 safe = share_safe_on()  # money masked; changes, RAG and the indexed chart stay
-client_banner(workspace["name"], workspace["color"], "One view of reality")
-url = cached.database_url()
-months = cached.months_with_data(url, workspace["id"])
-if not months:
-    st.info(f"No figures for {workspace['name']} yet. Import data to see the one view.")
-    st.stop()
 
 picker_column, summary_column = st.columns([1, 4], vertical_alignment="top")
 with picker_column:

@@ -10,8 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from components import output_outcome as view
-from components.client_banner import client_banner
-from components.frame import current_workspace
+from components.frame import page_header
 from components.period_picker import month_picker
 from components.presentation import editing, share_safe_on
 from components.text import plain
@@ -20,14 +19,14 @@ from db import cached
 from db.engine import engine_for, session_scope
 from db.indicators import DriverMapRejected, IndicatorIn, adopt_indicator, drop_indicator, save_driver_map
 from importers.mapping import with_new_metrics
-from metrics.catalog import STANDARD_CATALOG, MetricClass
+from metrics.catalog import STANDARD_CATALOG
 from metrics.contrast import contrast
 from metrics.drivers import effective_drivers
 from metrics.funnel import journey, weakest_stage
 from metrics.periods import month_label, trailing
 from metrics.predictive import analyse, evidence_of, lagged_pairs, retest_adopted
 from metrics.series import monthly_values
-from metrics.vanity import VanityThresholds, in_sentence, vanity_traps
+from metrics.vanity import in_sentence, vanity_traps
 
 
 def write(work: Callable[[Session], object]) -> bool:
@@ -44,14 +43,9 @@ def write(work: Callable[[Session], object]) -> bool:
     return False
 
 
-workspace = current_workspace()
-client_banner(workspace["name"], workspace["color"], "Output vs outcome")
-url, workspace_id = cached.database_url(), workspace["id"]
+page = page_header("Output vs outcome", needs_months="Import data to compare outputs with outcomes.")
+url, workspace_id, months = page.url, page.workspace_id, page.months
 catalog = with_new_metrics(STANDARD_CATALOG, cached.custom_metrics(url, workspace_id))
-months = cached.months_with_data(url, workspace_id)
-if not months:
-    st.info(f"No figures for {workspace['name']} yet. Import data to compare outputs with outcomes.")
-    st.stop()
 with st.columns([1, 4])[0]:
     month = month_picker(months)
 if month not in months:
@@ -59,9 +53,7 @@ if month not in months:
     st.stop()
 data = cached.monthly_data(url, workspace_id)
 drivers = effective_drivers(catalog, cached.driver_overrides(url, workspace_id))
-limits = VanityThresholds(output_min=st.session_state.get("vanity_output_min", 10.0) / 100,
-                          outcome_max=st.session_state.get("vanity_outcome_max", 0.0) / 100,
-                          months=st.session_state.get("vanity_months", 3))
+limits = view.vanity_limits()
 traps = vanity_traps(catalog, drivers, data, month, limits)
 if traps:
     st.warning(f"**Vanity traps: {len(traps)}.** {plain(traps[0].reading)}")
@@ -70,46 +62,26 @@ contrast_tab, vanity_tab, journey_tab, validator_tab, adopted_tab = st.tabs(
     ["Contrast", "Vanity traps", "Journey momentum", "The five-step validator", "Adopted indicators"])
 
 with contrast_tab:
-    st.caption(f"Growth over the last 3, 6 and 12 months to {month_label(month)}, each against the same number of "
-               "months just before. Green: moved the good way (a falling CAC is good); red: the wrong way.")
-    sides = contrast(catalog, drivers, data, month)
-    for column, metric_class in zip(st.columns(2), (MetricClass.OUTPUT, MetricClass.OUTCOME), strict=True):
-        with column:
-            view.contrast_table(sides[metric_class], metric_class, catalog)
+    view.contrast_view(contrast(catalog, drivers, data, month), catalog, month)
     with editing("driver_map"), st.expander("Which outputs are meant to drive which outcomes (editable)"):
         new_map = view.driver_map_editor(catalog, drivers)
         if new_map is not None and write(lambda s: save_driver_map(s, workspace_id, new_map, catalog=catalog)):
             st.rerun()
 
 with vanity_tab:
-    left, middle, right = st.columns(3)
-    left.number_input("Output improved by at least (%)", 0.0, 500.0, 10.0, 1.0, key="vanity_output_min")
-    middle.number_input("While its outcome moved by at most (%)", -100.0, 100.0, 0.0, 1.0, key="vanity_outcome_max")
-    right.selectbox("Over the trailing", (3, 6, 12), format_func=lambda n: f"{n} months", key="vanity_months")
-    if traps:
-        st.markdown("Outputs that improved while an outcome they are meant to drive fell or stalled, widest gap "
-                    f"first ({limits.months} months to {month_label(month)}, against the {limits.months} before):")
-        view.vanity_list(traps, catalog)
-    else:
-        st.success("No vanity traps: no output improved while the outcomes it is meant to drive fell or stalled.")
+    view.vanity_panel(traps, limits, catalog, month)
 
 with journey_tab:
     steps = journey(data, trailing(month, 12))
-    weakest = weakest_stage(steps)
-    view.weakest_stage_alert(weakest, catalog, month)
-    view.journey_chart(steps, catalog, weakest)
-    view.journey_table(steps, catalog, weakest)
+    view.journey_momentum(steps, weakest_stage(steps), catalog, month)
 
 with validator_tab:
     if (choice := validator_inputs(catalog, data, months, drivers)) is not None:
         labels = (catalog[choice.predictor].label, in_sentence(catalog[choice.outcome].label))
         predictor, outcome = (monthly_values(catalog, k, data, months) for k in (choice.predictor, choice.outcome))
         analysis = analyse(predictor, outcome, choice.sample, choice.lags, labels)
-        with st.container(border=True):
-            st.markdown("**Step 4 · Analyse the data**")
-            view.analysis_view(analysis, lagged_pairs(predictor, outcome, choice.sample,
-                                                      analysis.best.lag if analysis.best else 0), labels,
-                               hide_values=share_safe_on())
+        pairs = lagged_pairs(predictor, outcome, choice.sample, analysis.best.lag if analysis.best else 0)
+        view.analysis_view(analysis, pairs, labels, hide_values=share_safe_on())
         with editing("adopt_indicator"):
             adopter = adopt_control(analysis, labels)
         if adopter is not None and analysis.best is not None:

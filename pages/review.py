@@ -9,8 +9,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from components import review_forms as forms
-from components.client_banner import client_banner
-from components.frame import current_workspace
+from components.frame import page_header
 from components.period_picker import month_picker
 from components.presentation import editing, share_safe_on
 from components.review_view import (
@@ -45,13 +44,8 @@ def save(write: Callable[..., object], *args: object) -> None:
     st.rerun()
 
 
-workspace = current_workspace()
-ws, url = workspace["id"], cached.database_url()
-client_banner(workspace["name"], workspace["color"], "Monthly review")
-months = cached.months_with_data(url, ws)
-if not months:
-    st.info(f"No figures for {workspace['name']} yet. Import data to hold a review.")
-    st.stop()
+page = page_header("Monthly review", needs_months="Import data to hold a review.")
+ws, url, months = page.workspace_id, page.url, page.months
 
 with st.container(horizontal=True, vertical_alignment="bottom"):
     month = month_picker(months, "Month under review")

@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 
 from components import scorecard_forms as forms
 from components import scorecard_view as view
-from components.client_banner import client_banner
-from components.frame import current_workspace
+from components.frame import page_header
 from components.period_picker import month_picker
 from components.presentation import edit_paused, editing, presenting, share_safe_on
 from components.source_of_record import reconciliation_months
@@ -21,10 +20,8 @@ from metrics.catalog import MANDATE_TITLES, Mandate
 from metrics.periods import month_label
 from metrics.scorecard import KpiLine
 
-workspace = current_workspace()
-ws, url, currency, safe = workspace["id"], cached.database_url(), workspace["currency"], share_safe_on()
-client_banner(workspace["name"], workspace["color"], "Scorecard")
-months = cached.months_with_data(url, ws)
+page = page_header("Scorecard")
+ws, url, months, currency, safe = page.workspace_id, page.url, page.months, page.workspace["currency"], share_safe_on()
 with st.columns([1, 3])[0]:
     month = month_picker(months) if months else dt.date.today().replace(day=1)
 card = cached.scorecard(url, ws, month)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from db.engine import engine_for, migrate, session_scope
 from db.workspaces import WorkspaceIn, create_workspace
+from sample_data.seed import ensure_sample_data
+
+pytest.register_assert_rewrite("tests.apptest_helpers")
 
 PG_ENV = "ALIGNBOARD_TEST_DATABASE_URL"
 PG_SKIP_REASON = f"PostgreSQL tests skipped: set {PG_ENV} to a PostgreSQL URL to run them"
@@ -49,6 +54,13 @@ def _reset_postgres(url: str) -> Engine:
     return engine
 
 
+def _use_database(monkeypatch: pytest.MonkeyPatch, url: str) -> str:
+    """Point the app at `url` for this test, with no demo seeding of its own."""
+    monkeypatch.setenv("ALIGNBOARD_DATABASE_URL", url)
+    monkeypatch.setenv("ALIGNBOARD_SEED_SAMPLE_DATA", "false")
+    return url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path, monkeypatch: pytest.MonkeyPatch) -> str:
     """The URL of an empty, migrated database; also set as ALIGNBOARD_DATABASE_URL for the app."""
@@ -58,9 +70,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path, monkeypatch: pytest.M
     else:
         url = request.getfixturevalue("postgres_url")
         _reset_postgres(url)
-    monkeypatch.setenv("ALIGNBOARD_DATABASE_URL", url)
-    monkeypatch.setenv("ALIGNBOARD_SEED_SAMPLE_DATA", "false")
-    return url
+    return _use_database(monkeypatch, url)
 
 
 @pytest.fixture
@@ -71,10 +81,25 @@ def engine(database_url: str) -> Engine:
 @pytest.fixture
 def sqlite_url(tmp_path, monkeypatch: pytest.MonkeyPatch) -> str:
     """SQLite only: for page and browser tests where the engine does not change the behaviour."""
-    url = f"sqlite:///{tmp_path / 'alignboard.db'}"
-    monkeypatch.setenv("ALIGNBOARD_DATABASE_URL", url)
-    monkeypatch.setenv("ALIGNBOARD_SEED_SAMPLE_DATA", "false")
-    return url
+    return _use_database(monkeypatch, f"sqlite:///{tmp_path / 'alignboard.db'}")
+
+
+@pytest.fixture(scope="session")
+def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file with the demo companies, seeded once (seeding takes seconds); tests work on copies."""
+    path = tmp_path_factory.mktemp("seeded") / "alignboard.db"
+    engine = engine_for(f"sqlite:///{path}")
+    ensure_sample_data(engine)
+    engine.dispose()  # closing the last connection folds SQLite's write-ahead log into the file we copy
+    return path
+
+
+@pytest.fixture
+def seeded_url(seeded_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """SQLite only: a private copy of the demo companies' database, so one test's writes never reach another."""
+    path = tmp_path / "alignboard.db"
+    shutil.copy(seeded_file, path)
+    return _use_database(monkeypatch, f"sqlite:///{path}")
 
 
 @pytest.fixture

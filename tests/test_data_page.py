@@ -13,7 +13,9 @@ from db.workspaces import WorkspaceIn, create_workspace
 from importers.reading import read_file
 from importers.suggest import suggest
 from metrics.catalog import STANDARD_CATALOG
+from tests.apptest_helpers import open_page
 
+DATA = "pages/data.py"
 PASSWORD = "s3cret-pw"
 
 
@@ -29,13 +31,6 @@ def workspace(sqlite_url: str) -> int:
     return workspace_id
 
 
-def data_page() -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
-    at.switch_page("pages/data.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
 def texts(at: AppTest) -> str:
     parts = [e.value for kind in ("markdown", "caption", "code", "info", "success", "error", "warning")
              for e in getattr(at, kind)]
@@ -44,7 +39,7 @@ def texts(at: AppTest) -> str:
 
 
 def test_the_page_runs_with_its_four_tabs(workspace: int) -> None:
-    at = data_page()
+    at = open_page(DATA)
     assert [t.label for t in at.tabs] == ["Import a file", "History", "SQL sources", "Data health"]
     history = at.dataframe[0].value
     assert history["File"].tolist() == ["finance.csv"] and history["By"].tolist() == ["Dana"]
@@ -54,7 +49,7 @@ def test_the_page_runs_with_its_four_tabs(workspace: int) -> None:
 
 
 def test_undo_from_the_history_tab(workspace: int, sqlite_url: str) -> None:
-    at = data_page()
+    at = open_page(DATA)
     at.button(key="undo_button").click().run()
     assert not at.exception
     assert any("undone" in s.value for s in at.success)
@@ -73,7 +68,7 @@ def submit_sql_source(at: AppTest, name: str, url: str, query: str) -> AppTest:
 
 
 def test_sql_sources_refuse_writes_and_never_show_the_password(workspace: int) -> None:
-    at = data_page()
+    at = open_page(DATA)
     url = f"postgresql+psycopg://reader:{PASSWORD}@db.invalid:5432/finance"
     at = submit_sql_source(at, "Finance warehouse", url, "DELETE FROM invoices")
     assert any("must be a SELECT" in e.value for e in at.error)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -17,37 +16,23 @@ from metrics.formatting import format_value
 from metrics.one_view import card_keys
 from metrics.periods import month_label
 from metrics.series import period_value
-from sample_data.seed import ensure_sample_data
+from tests.apptest_helpers import open_page
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/one_view.py"
 COMPANIES = ("Northwind Analytics", "Bloom & Brew")
 
 
 @pytest.fixture
-def seeded(sqlite_url: str) -> dict[str, dict]:
+def seeded(seeded_url: str) -> dict[str, dict]:
     """Each demo company: id, currency, months with data and its monthly figures, read straight from the DB."""
-    engine = engine_for(sqlite_url)
-    ensure_sample_data(engine)
     found = {}
-    with session_scope(engine) as session:
+    with session_scope(engine_for(seeded_url)) as session:
         for name in COMPANIES:
             workspace = workspace_by_name(session, name)
             found[name] = {"id": workspace.id, "currency": workspace.currency,
                            "months": queries.months_with_data(session, workspace.id),
                            "data": queries.monthly_data(session, workspace.id)}
     return found
-
-
-def open_page(workspace_id: int, month: dt.date | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["workspace_id"] = workspace_id
-    if month is not None:
-        at.session_state[MONTH_KEY] = month
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
 
 
 def expected_cards(company: dict, month: dt.date) -> dict[str, str]:
@@ -70,7 +55,7 @@ def test_cards_show_the_database_figures(seeded: dict, name: str, which: str) ->
     company = seeded[name]
     months = company["months"]
     month = months[-1] if which == "latest" else months[len(months) // 2]
-    at = open_page(company["id"], month)
+    at = open_page(PAGE, company["id"], month)
     assert shown_cards(at) == expected_cards(company, month)
     assert at.selectbox(key="_review_month_widget").value == month
     assert not any(value == "no data" for value in shown_cards(at).values())
@@ -80,7 +65,7 @@ def test_cards_show_the_database_figures(seeded: dict, name: str, which: str) ->
 
 @pytest.mark.parametrize("name", COMPANIES)
 def test_a_month_without_data_says_so(seeded: dict, name: str) -> None:
-    at = open_page(seeded[name]["id"], dt.date(2019, 1, 1))
+    at = open_page(PAGE, seeded[name]["id"], dt.date(2019, 1, 1))
     assert any("No data for Jan 2019" in info.value for info in at.info)
     assert len(at.metric) == 0  # no zeros pretending to be figures
     assert at.selectbox(key="_review_month_widget").value == dt.date(2019, 1, 1)
@@ -88,7 +73,7 @@ def test_a_month_without_data_says_so(seeded: dict, name: str) -> None:
 
 def test_newest_month_is_the_default_and_the_picker_changes_the_cards(seeded: dict) -> None:
     company = seeded["Northwind Analytics"]
-    at = open_page(company["id"])
+    at = open_page(PAGE, company["id"])
     newest, earlier = company["months"][-1], company["months"][-4]
     assert at.selectbox(key="_review_month_widget").value == newest
     at.selectbox(key="_review_month_widget").set_value(earlier).run()
@@ -99,7 +84,7 @@ def test_newest_month_is_the_default_and_the_picker_changes_the_cards(seeded: di
 
 def test_summary_flags_outputs_rising_while_outcomes_fall_for_northwind(seeded: dict) -> None:
     company = seeded["Northwind Analytics"]
-    at = open_page(company["id"], company["months"][-1])
+    at = open_page(PAGE, company["id"], company["months"][-1])
     text = " ".join(block.value for block in at.markdown)
     assert "Outputs are rising while outcomes fall" in text
     assert f"In {month_label(company['months'][-1])}, revenue" in text
@@ -108,7 +93,7 @@ def test_summary_flags_outputs_rising_while_outcomes_fall_for_northwind(seeded: 
 def test_switching_company_keeps_the_month_and_does_not_crash(seeded: dict) -> None:
     north, bloom = seeded["Northwind Analytics"], seeded["Bloom & Brew"]
     month = north["months"][-2]
-    at = open_page(north["id"], month)
+    at = open_page(PAGE, north["id"], month)
     at.session_state["workspace_id"] = bloom["id"]  # what the sidebar picker sets
     at.run()
     assert not at.exception

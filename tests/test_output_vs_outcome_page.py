@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.text import plain
@@ -20,31 +17,9 @@ from metrics.predictive import Analysis, RetestStatus, VerdictKind, analyse, evi
 from metrics.series import monthly_values
 from metrics.trends import trailing_growth
 from metrics.vanity import in_sentence, vanity_traps
-from sample_data.seed import ensure_sample_data
+from tests.apptest_helpers import open_page
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/output_vs_outcome.py"
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """One seeded SQLite file for the module (seeding takes a few seconds); tests that write copy it."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('ovo') / 'alignboard.db'}"
-    engine = engine_for(url)
-    ensure_sample_data(engine)
-    engine.dispose()  # closing the last connection folds SQLite's write-ahead log into the file we copy
-    return url
-
-
-@pytest.fixture
-def database(seeded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A private copy of the seeded database, so adoptions in one test never leak into another."""
-    copy = tmp_path / "alignboard.db"
-    copy.write_bytes(Path(seeded.removeprefix("sqlite:///")).read_bytes())
-    url = f"sqlite:///{copy}"
-    monkeypatch.setenv("ALIGNBOARD_DATABASE_URL", url)
-    monkeypatch.setenv("ALIGNBOARD_SEED_SAMPLE_DATA", "false")
-    return url
 
 
 def company(url: str, name: str) -> dict:
@@ -52,15 +27,6 @@ def company(url: str, name: str) -> dict:
         workspace_id = workspace_by_name(session, name).id
         return {"id": workspace_id, "data": queries.monthly_data(session, workspace_id),
                 "months": queries.months_with_data(session, workspace_id)}
-
-
-def open_page(workspace_id: int) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["workspace_id"] = workspace_id
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
 
 
 def by_label(elements, label: str):
@@ -72,12 +38,12 @@ def texts(at: AppTest) -> str:
                      for e in group)
 
 
-def test_northwind_shows_its_vanity_traps(database: str) -> None:
-    northwind = company(database, "Northwind Analytics")
+def test_northwind_shows_its_vanity_traps(seeded_url: str) -> None:
+    northwind = company(seeded_url, "Northwind Analytics")
     expected = vanity_traps(STANDARD_CATALOG, effective_drivers(STANDARD_CATALOG), northwind["data"],
                             northwind["months"][-1])
     assert expected  # the demo's story: reach climbs while pipeline and bookings sag
-    at = open_page(northwind["id"])
+    at = open_page(PAGE, northwind["id"])
     assert at.warning[0].value.startswith(f"**Vanity traps: {len(expected)}.**")
     listed = next(m.value for m in at.markdown if m.value.startswith("1. "))
     assert listed.count("is not reaching") == len(expected)
@@ -87,38 +53,38 @@ def test_northwind_shows_its_vanity_traps(database: str) -> None:
     assert listed.startswith(first_line + plain(widest.reading))  # the widest gap comes first
 
 
-def test_bloom_and_brew_has_no_vanity_trap_at_default_thresholds(database: str) -> None:
-    at = open_page(company(database, "Bloom & Brew")["id"])
+def test_bloom_and_brew_has_no_vanity_trap_at_default_thresholds(seeded_url: str) -> None:
+    at = open_page(PAGE, company(seeded_url, "Bloom & Brew")["id"])
     assert "Vanity traps" not in " ".join(w.value for w in at.warning)
     assert any(s.value.startswith("No vanity traps") for s in at.success)
     assert "is not reaching" not in texts(at)
 
 
-def test_thresholds_change_the_list(database: str) -> None:
-    at = open_page(company(database, "Northwind Analytics")["id"])
+def test_thresholds_change_the_list(seeded_url: str) -> None:
+    at = open_page(PAGE, company(seeded_url, "Northwind Analytics")["id"])
     by_label(at.number_input, "Output improved by at least (%)").set_value(50.0).run()
     assert not any(w.value.startswith("**Vanity traps") for w in at.warning)  # no output rose 50% in a quarter
     by_label(at.selectbox, "Over the trailing").set_value(6).run()
     assert at.warning[0].value.startswith("**Vanity traps: ")  # engagement +74% over six months
 
 
-def test_contrast_labels_each_side_with_its_class(database: str) -> None:
-    at = open_page(company(database, "Northwind Analytics")["id"])
+def test_contrast_labels_each_side_with_its_class(seeded_url: str) -> None:
+    at = open_page(PAGE, company(seeded_url, "Northwind Analytics")["id"])
     outputs, outcomes = at.dataframe[0].value, at.dataframe[1].value
     assert set(outputs["Class"]) == {"output"} and set(outcomes["Class"]) == {"outcome"}
     assert list(outputs.columns[2:5]) == ["3 months", "6 months", "12 months"]
     impressions = outputs.set_index("Metric").loc["Impressions"]
-    northwind = company(database, "Northwind Analytics")
+    northwind = company(seeded_url, "Northwind Analytics")
     growth = trailing_growth(STANDARD_CATALOG, "impressions", northwind["data"], northwind["months"][-1], 3)
     assert impressions["3 months"] == f"{growth * 100:+.1f}%"
     assert impressions["Meant to drive"] == "Pipeline created, New bookings"
 
 
-def test_journey_momentum_names_the_weakest_stage(database: str) -> None:
-    northwind = company(database, "Northwind Analytics")
+def test_journey_momentum_names_the_weakest_stage(seeded_url: str) -> None:
+    northwind = company(seeded_url, "Northwind Analytics")
     weakest = weakest_stage(journey(northwind["data"], trailing(northwind["months"][-1], 12)))
     assert weakest is not None and weakest.change <= -0.10  # the vanity months cost conversions
-    at = open_page(northwind["id"])
+    at = open_page(PAGE, northwind["id"])
     alert = next(w.value for w in at.warning if "momentum" in w.value)
     stages = f"{STANDARD_CATALOG[weakest.from_key].label} and {STANDARD_CATALOG[weakest.to_key].label}"
     assert alert.startswith(plain(f"Buyers lose the most momentum between {stages}:"))
@@ -130,9 +96,9 @@ def analysis_of(bloom: dict, predictor: str, outcome: str, months: list) -> Anal
     return analyse(*series, months, labels=labels)
 
 
-def test_the_validator_starts_on_pipeline_and_its_first_driver(database: str) -> None:
-    bloom = company(database, "Bloom & Brew")
-    at = open_page(bloom["id"])
+def test_the_validator_starts_on_pipeline_and_its_first_driver(seeded_url: str) -> None:
+    bloom = company(seeded_url, "Bloom & Brew")
+    at = open_page(PAGE, bloom["id"])
     assert by_label(at.selectbox, "Business outcome").value == "pipeline_created"
     assert by_label(at.selectbox, "Candidate predictor").value == "impressions"
     expected = analysis_of(bloom, "impressions", "pipeline_created", bloom["months"])
@@ -145,9 +111,9 @@ def choose_pair(at: AppTest, outcome: str, predictor: str) -> None:
     by_label(at.selectbox, "Candidate predictor").set_value(predictor).run()
 
 
-def test_validator_end_to_end_adopts_an_indicator(database: str) -> None:
-    bloom = company(database, "Bloom & Brew")
-    at = open_page(bloom["id"])
+def test_validator_end_to_end_adopts_an_indicator(seeded_url: str) -> None:
+    bloom = company(seeded_url, "Bloom & Brew")
+    at = open_page(PAGE, bloom["id"])
     choose_pair(at, "new_bookings", "opportunities")  # deals close the month after the opportunity opens
     expected = analysis_of(bloom, "opportunities", "new_bookings", bloom["months"])
     assert expected.verdict == VerdictKind.PREDICTS and expected.best.lag == 1
@@ -158,7 +124,7 @@ def test_validator_end_to_end_adopts_an_indicator(database: str) -> None:
     by_label(at.text_input, "Adopted by").input("Dana (CMO)")
     by_label(at.button, "Adopt as leading indicator").click().run()
     assert not at.exception
-    with session_scope(engine_for(database)) as session:
+    with session_scope(engine_for(seeded_url)) as session:
         [saved] = adopted_indicators(session, bloom["id"])
     assert (saved.predictor_key, saved.outcome_key, saved.lag_months) == ("opportunities", "new_bookings", 1)
     assert saved.adopted_by == "Dana (CMO)" and saved.evidence == evidence_of(expected)
@@ -167,16 +133,16 @@ def test_validator_end_to_end_adopts_an_indicator(database: str) -> None:
     assert any(c.value.startswith("Tested through Oct 2026") for c in at.markdown)
 
 
-def test_an_adopted_indicator_is_retested_on_later_months(database: str) -> None:
-    bloom = company(database, "Bloom & Brew")
-    at = open_page(bloom["id"])
+def test_an_adopted_indicator_is_retested_on_later_months(seeded_url: str) -> None:
+    bloom = company(seeded_url, "Bloom & Brew")
+    at = open_page(PAGE, bloom["id"])
     months = bloom["months"]
     choose_pair(at, "new_bookings", "opportunities")
     by_label(at.select_slider, "Sample months").set_value((months[0], months[-7])).run()
     assert at.success[-1].value.startswith("Opportunities predicts new bookings 1 month ahead")
     by_label(at.text_input, "Adopted by").input("Sam (CEO)")
     by_label(at.button, "Adopt as leading indicator").click().run()
-    with session_scope(engine_for(database)) as session:
+    with session_scope(engine_for(seeded_url)) as session:
         [saved] = adopted_indicators(session, bloom["id"])
     series = [monthly_values(STANDARD_CATALOG, k, bloom["data"], months) for k in ("opportunities", "new_bookings")]
     expected = retest_adopted(*series, saved.lag_months, saved.evidence, months[-1])
@@ -185,37 +151,37 @@ def test_an_adopted_indicator_is_retested_on_later_months(database: str) -> None
     assert any(m.value == plain(expected.message) for m in at.markdown)
 
 
-def test_too_short_a_sample_is_not_enough_data(database: str) -> None:
-    bloom = company(database, "Bloom & Brew")
-    at = open_page(bloom["id"])
+def test_too_short_a_sample_is_not_enough_data(seeded_url: str) -> None:
+    bloom = company(seeded_url, "Bloom & Brew")
+    at = open_page(PAGE, bloom["id"])
     months = bloom["months"]
     by_label(at.select_slider, "Sample months").set_value((months[-12], months[-1])).run()
     assert any(e.value.startswith("Not enough data \\(fewer than 12 points\\)") for e in at.error)
     assert not [b for b in at.button if b.label == "Adopt as leading indicator"]
 
 
-def test_saving_the_driver_map_unchanged_stores_no_override(database: str) -> None:
-    northwind = company(database, "Northwind Analytics")
-    at = open_page(northwind["id"])
+def test_saving_the_driver_map_unchanged_stores_no_override(seeded_url: str) -> None:
+    northwind = company(seeded_url, "Northwind Analytics")
+    at = open_page(PAGE, northwind["id"])
     by_label(at.button, "Save driver map").click().run()
     assert not at.exception
-    with session_scope(engine_for(database)) as session:
+    with session_scope(engine_for(seeded_url)) as session:
         assert driver_overrides(session, northwind["id"]) == {}
 
 
-def test_an_overridden_map_changes_the_traps(database: str) -> None:
-    northwind = company(database, "Northwind Analytics")
+def test_an_overridden_map_changes_the_traps(seeded_url: str) -> None:
+    northwind = company(seeded_url, "Northwind Analytics")
     only_clicks = dict.fromkeys(DEFAULT_DRIVERS, ()) | {"clicks": ("pipeline_created",)}
-    with session_scope(engine_for(database)) as session:
+    with session_scope(engine_for(seeded_url)) as session:
         save_driver_map(session, northwind["id"], only_clicks)
-    at = open_page(northwind["id"])
+    at = open_page(PAGE, northwind["id"])
     assert at.warning[0].value.startswith("**Vanity traps: 1.** Clicks rose")
     outputs = at.dataframe[0].value
     assert list(outputs["Metric"]) == ["Clicks"]
 
 
-def test_a_company_without_figures_gets_a_plain_message(database: str) -> None:
-    with session_scope(engine_for(database)) as session:
+def test_a_company_without_figures_gets_a_plain_message(seeded_url: str) -> None:
+    with session_scope(engine_for(seeded_url)) as session:
         empty = create_workspace(session, WorkspaceIn(name="Aardvark Empty Co")).id
-    at = open_page(empty)
+    at = open_page(PAGE, empty)
     assert at.info[0].value.startswith("No figures for Aardvark Empty Co yet.")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,50 +13,23 @@ from db.engine import engine_for, session_scope
 from db.ingest import ingest
 from db.queries import months_with_data
 from db.review import close_month
-from db.workspaces import workspace_by_name
 from metrics.review import MASK
 from reports.pdf import pdf_available
-from sample_data.seed import ensure_sample_data
+from tests import apptest_helpers
+from tests.apptest_helpers import demo_workspace_id
 
 MONEY = re.compile(r"[$€£]\s?\d")
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-@pytest.fixture(scope="module")
-def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """One seeded database per module; each test works on its own copy."""
-    path = tmp_path_factory.mktemp("seeded") / "alignboard.db"
-    engine = engine_for(f"sqlite:///{path}")
-    ensure_sample_data(engine)
-    engine.dispose()
-    return str(path)
-
-
-@pytest.fixture
-def database(seeded_file: str, tmp_path, monkeypatch: pytest.MonkeyPatch) -> str:
-    path = tmp_path / "alignboard.db"
-    shutil.copy(seeded_file, path)
-    url = f"sqlite:///{path}"
-    monkeypatch.setenv("ALIGNBOARD_DATABASE_URL", url)
-    monkeypatch.setenv("ALIGNBOARD_SEED_SAMPLE_DATA", "false")
-    return url
+TIMEOUT = 90
 
 
 def company(url: str, name: str = "Northwind Analytics") -> tuple[int, dt.date]:
+    workspace_id = demo_workspace_id(url, name)
     with session_scope(engine_for(url)) as session:
-        workspace_id = workspace_by_name(session, name).id
         return workspace_id, months_with_data(session, workspace_id)[-1]
 
 
 def open_page(url: str, page: str, name: str = "Northwind Analytics", **state: object) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.session_state["workspace_id"] = company(url, name)[0]
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+    return apptest_helpers.open_page(page, demo_workspace_id(url, name), timeout=TIMEOUT, **state)
 
 
 def texts(at: AppTest) -> list[str]:
@@ -66,13 +37,13 @@ def texts(at: AppTest) -> list[str]:
             for e in getattr(at, kind)]
 
 
-def test_demo_companies_have_two_closed_reviews_and_carried_over_actions(database) -> None:
+def test_demo_companies_have_two_closed_reviews_and_carried_over_actions(seeded_url) -> None:
     from db.review import all_actions, closed_months, live_snapshot, review_state
     from metrics.periods import add_months
 
     for name in ("Northwind Analytics", "Bloom & Brew"):
-        workspace_id, newest = company(database, name)
-        with session_scope(engine_for(database)) as session:
+        workspace_id, newest = company(seeded_url, name)
+        with session_scope(engine_for(seeded_url)) as session:
             assert closed_months(session, workspace_id) == [add_months(newest, -2), add_months(newest, -1)]
             frozen = review_state(session, workspace_id, add_months(newest, -1)).snapshot
             live = live_snapshot(session, workspace_id, newest)
@@ -83,8 +54,8 @@ def test_demo_companies_have_two_closed_reviews_and_carried_over_actions(databas
         assert all(v.carried_over for v in live.actions)
 
 
-def test_the_meeting_follows_the_agenda_with_carried_over_actions(database) -> None:
-    at = open_page(database, "pages/review.py")
+def test_the_meeting_follows_the_agenda_with_carried_over_actions(seeded_url) -> None:
+    at = open_page(seeded_url, "pages/review.py")
     headings = [s.value for s in at.subheader]
     assert headings[0] == "The agreed scorecard" and headings[-2:] == ["Open actions", "Decisions"]
     assert any(h.startswith("Off track: ") for h in headings)
@@ -94,8 +65,8 @@ def test_the_meeting_follows_the_agenda_with_carried_over_actions(database) -> N
     assert "Aided awareness" in brand["KPI"].tolist() and "Pipeline created" in growth["KPI"].tolist()
 
 
-def test_adding_an_action_puts_it_on_the_list(database) -> None:
-    at = open_page(database, "pages/review.py")
+def test_adding_an_action_puts_it_on_the_list(seeded_url) -> None:
+    at = open_page(seeded_url, "pages/review.py")
     at.text_input(key="reviewer_name").set_value("Dana Kim (CEO)")
     next(t for t in at.text_input if t.label == "Action").set_value("Call the ten largest lost prospects")
     next(b for b in at.button if b.label == "Add action").click().run()
@@ -105,8 +76,8 @@ def test_adding_an_action_puts_it_on_the_list(database) -> None:
     assert "Call the ten largest lost prospects" in actions["Action"].tolist()
 
 
-def test_a_decision_is_recorded_with_its_author(database) -> None:
-    at = open_page(database, "pages/review.py")
+def test_a_decision_is_recorded_with_its_author(seeded_url) -> None:
+    at = open_page(seeded_url, "pages/review.py")
     at.text_input(key="reviewer_name").set_value("Dana Kim (CEO)")
     at.text_area[-1].set_value("Hold the awareness budget flat until pipeline recovers")  # the Decisions item
     [b for b in at.button if b.label == "Record decision"][-1].click().run()
@@ -116,9 +87,9 @@ def test_a_decision_is_recorded_with_its_author(database) -> None:
     assert decisions == ["**Decision:** Hold the awareness budget flat until pipeline recovers — Dana Kim \\(CEO\\)"]
 
 
-def test_closing_needs_a_name_then_freezes_the_month(database) -> None:
-    at = open_page(database, "pages/review.py")
-    month = company(database)[1]
+def test_closing_needs_a_name_then_freezes_the_month(seeded_url) -> None:
+    at = open_page(seeded_url, "pages/review.py")
+    month = company(seeded_url)[1]
     close = next(b for b in at.button if b.label == f"Close {month:%b %Y}")
     close.click().run()
     assert [e.value for e in at.error] == ["Say who is closing the month."]
@@ -130,14 +101,14 @@ def test_closing_needs_a_name_then_freezes_the_month(database) -> None:
     assert at.success[0].value.startswith("Built from the closed review (closed by Dana Kim (CEO)")
 
 
-def test_a_changed_figure_after_closing_is_reported(database) -> None:
-    workspace_id, month = company(database)
-    engine = engine_for(database)
+def test_a_changed_figure_after_closing_is_reported(seeded_url) -> None:
+    workspace_id, month = company(seeded_url)
+    engine = engine_for(seeded_url)
     with session_scope(engine) as session:
         frozen = close_month(session, workspace_id, month, "Dana Kim (CEO)")
     restated = pd.DataFrame({"date": [str(month)], "metric": ["revenue"], "value": [9_999_999.0]})
     ingest(engine, workspace_id, restated, source_name="Finance restatement")
-    at = open_page(database, "pages/review.py")
+    at = open_page(seeded_url, "pages/review.py")
     assert at.warning[0].value.startswith("Data has changed since this review:")
     changes = at.dataframe[0].value
     revenue = changes[(changes["What"] == "Revenue") & (changes["Field"] == "One View value")]
@@ -146,10 +117,10 @@ def test_a_changed_figure_after_closing_is_reported(database) -> None:
     assert revenue["Today"].tolist() != revenue["As reviewed"].tolist()
 
 
-def test_share_safe_hides_currency_but_keeps_percent_of_target(database) -> None:
-    plain = open_page(database, "pages/review.py")
+def test_share_safe_hides_currency_but_keeps_percent_of_target(seeded_url) -> None:
+    plain = open_page(seeded_url, "pages/review.py")
     assert [t for t in texts(plain) if MONEY.search(t)]  # amounts are there normally
-    safe = open_page(database, "pages/review.py", share_safe=True)
+    safe = open_page(seeded_url, "pages/review.py", share_safe=True)
     assert not [t for t in texts(safe) if MONEY.search(t)]
     growth = safe.dataframe[1].value
     pipeline = growth[growth["KPI"] == "Pipeline created"].iloc[0]
@@ -159,18 +130,14 @@ def test_share_safe_hides_currency_but_keeps_percent_of_target(database) -> None
 
 def frame(url: str, **state: object) -> AppTest:
     """The first page with the frame around it (AppTest drops the frame's elements after switch_page)."""
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.session_state["workspace_id"] = company(url)[0]
-    for key, value in state.items():
-        at.session_state[key] = value
-    return at.run()
+    return apptest_helpers.open_app(demo_workspace_id(url), timeout=TIMEOUT, **state)
 
 
-def test_presentation_mode_hides_the_sidebar_and_moves_the_switches(database) -> None:
-    normal = frame(database)
+def test_presentation_mode_hides_the_sidebar_and_moves_the_switches(seeded_url) -> None:
+    normal = frame(seeded_url)
     assert [t.label for t in normal.sidebar.toggle] == ["Presentation mode", "Share-safe"]
     assert not normal.get("html")
-    presenting = frame(database, presentation_mode=True)
+    presenting = frame(seeded_url, presentation_mode=True)
     assert not presenting.sidebar.toggle
     assert [t.label for t in presenting.main.toggle] == ["Presentation mode", "Share-safe"]
     css = presenting.get("html")[0].proto.body
@@ -179,16 +146,16 @@ def test_presentation_mode_hides_the_sidebar_and_moves_the_switches(database) ->
     assert banners and "Northwind Analytics" in banners[0]
 
 
-def test_board_pack_page_offers_a_draft_of_an_open_month(database) -> None:
-    at = open_page(database, "pages/board_pack.py")
+def test_board_pack_page_offers_a_draft_of_an_open_month(seeded_url) -> None:
+    at = open_page(seeded_url, "pages/board_pack.py")
     assert at.warning[0].value.endswith("Close the month on the review page for the final pack.")
     assert at.subheader[0].value == "12 slides"  # title, one view, 2 scorecards, 6 KPIs, vanity, actions
     assert [b.label for b in at.get("download_button")][:1] == ["Download PowerPoint"]
 
 
 @pytest.mark.skipif(not pdf_available(), reason="LibreOffice is not installed (apt-get install libreoffice-impress)")
-def test_board_pack_page_prepares_the_pdf(database) -> None:
-    at = open_page(database, "pages/board_pack.py")
+def test_board_pack_page_prepares_the_pdf(seeded_url) -> None:
+    at = open_page(seeded_url, "pages/board_pack.py")
     next(b for b in at.button if b.label == "Prepare the PDF").click().run()
     assert not at.exception and not at.error
     assert "Download PDF" in [b.label for b in at.get("download_button")]

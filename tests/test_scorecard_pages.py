@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -22,28 +21,16 @@ from db.scorecard import (
     scorecard_for_month,
     sign_agreement,
 )
-from db.workspaces import WorkspaceIn, create_workspace, workspace_by_name
+from db.workspaces import WorkspaceIn, create_workspace
 from metrics.agreement import Role
 from metrics.catalog import Mandate
 from metrics.one_view import card_keys
 from metrics.scorecard import KpiTerms
 from metrics.status import Rag
-from sample_data.seed import ensure_sample_data
+from tests.apptest_helpers import demo_workspace_id, open_page
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 SCORECARD, AGREEMENT = "pages/scorecard.py", "pages/agreement.py"
 FOUR = ["new_bookings", "win_rate", "cac", "nps"]
-
-
-def open_page(page: str, workspace_id: int, month: dt.date | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["workspace_id"] = workspace_id
-    if month is not None:
-        at.session_state[MONTH_KEY] = month
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
 
 
 def texts(at: AppTest, kind: str) -> list[str]:
@@ -65,11 +52,8 @@ def fresh(sqlite_url: str) -> int:
 
 
 @pytest.fixture
-def seeded(sqlite_url: str) -> dict[str, int]:
-    engine = engine_for(sqlite_url)
-    ensure_sample_data(engine)
-    with session_scope(engine) as session:
-        return {name: workspace_by_name(session, name).id for name in ("Northwind Analytics", "Bloom & Brew")}
+def seeded(seeded_url: str) -> dict[str, int]:
+    return {name: demo_workspace_id(seeded_url, name) for name in ("Northwind Analytics", "Bloom & Brew")}
 
 
 def button(at: AppTest, label: str):  # noqa: ANN201 - AppTest's Button element
@@ -126,7 +110,7 @@ def test_agreeing_four_kpis_as_ceo_and_cmo(fresh: int, sqlite_url: str) -> None:
     assert [s.name for s in agreed.signatures] == ["Maya Chen", "Ben Ito"]
 
 
-def test_scorecard_shows_two_separate_tables_with_statuses(seeded: dict[str, int], sqlite_url: str) -> None:
+def test_scorecard_shows_two_separate_tables_with_statuses(seeded: dict[str, int], seeded_url: str) -> None:
     northwind = seeded["Northwind Analytics"]
     at = open_page(SCORECARD, northwind)
     headings = [h.value for h in at.subheader]
@@ -135,7 +119,7 @@ def test_scorecard_shows_two_separate_tables_with_statuses(seeded: dict[str, int
     assert list(brand["KPI"]) == ["Aided awareness", "Net Promoter Score"]
     assert list(growth["KPI"]) == ["Pipeline created", "New bookings", "Customer acquisition cost",
                                    "Net revenue retention"]
-    with session_scope(engine_for(sqlite_url)) as session:
+    with session_scope(engine_for(seeded_url)) as session:
         months = sorted({p.month for k in scorecard_for_month(session, northwind, dt.date(2000, 1, 1)).kpis
                          for p in k.trend})
         card = scorecard_for_month(session, northwind, at.session_state[MONTH_KEY])
@@ -146,7 +130,7 @@ def test_scorecard_shows_two_separate_tables_with_statuses(seeded: dict[str, int
     assert growth["Confidence"].iloc[0] == "CEO 2 · CMO 4 ⚠ we disagree"
 
 
-def test_commentary_and_votes_are_saved_for_the_month(seeded: dict[str, int], sqlite_url: str) -> None:
+def test_commentary_and_votes_are_saved_for_the_month(seeded: dict[str, int], seeded_url: str) -> None:
     bloom = seeded["Bloom & Brew"]
     at = open_page(SCORECARD, bloom)
     month = at.session_state[MONTH_KEY]
@@ -155,7 +139,7 @@ def test_commentary_and_votes_are_saved_for_the_month(seeded: dict[str, int], sq
     at.radio(key=f"cmo_{key}").set_value(2)
     next(b for b in at.button if b.form_id == f"note_{key}").click().run()
     assert not at.exception, at.exception
-    with session_scope(engine_for(sqlite_url)) as session:
+    with session_scope(engine_for(seeded_url)) as session:
         line = scorecard_for_month(session, bloom, month).kpi("revenue")
         earlier = scorecard_for_month(session, bloom, month.replace(year=month.year - 1)).kpi("revenue")
     assert (line.commentary, line.ceo_confidence, line.cmo_confidence, line.disagree) == (
@@ -163,8 +147,8 @@ def test_commentary_and_votes_are_saved_for_the_month(seeded: dict[str, int], sq
     assert earlier.commentary == "" and earlier.cmo_confidence is None
 
 
-def test_a_second_saver_sees_a_conflict_and_nothing_is_overwritten(seeded: dict[str, int], sqlite_url: str) -> None:
-    bloom, engine = seeded["Bloom & Brew"], engine_for(sqlite_url)
+def test_a_second_saver_sees_a_conflict_and_nothing_is_overwritten(seeded: dict[str, int], seeded_url: str) -> None:
+    bloom, engine = seeded["Bloom & Brew"], engine_for(seeded_url)
     at = open_page(AGREEMENT, bloom)
     prefix = f"agreement_{bloom}_1_1"
     at.text_input(key=f"{prefix}_revenue_owner").set_value("Somebody Else").run()
@@ -180,8 +164,8 @@ def test_a_second_saver_sees_a_conflict_and_nothing_is_overwritten(seeded: dict[
         assert [k.owner_name for k in draft.kpis if k.metric_key == "revenue"] == ["Lukas Brandt"]
 
 
-def test_a_new_draft_leaves_the_scorecard_on_the_agreed_version(seeded: dict[str, int], sqlite_url: str) -> None:
-    bloom, engine = seeded["Bloom & Brew"], engine_for(sqlite_url)
+def test_a_new_draft_leaves_the_scorecard_on_the_agreed_version(seeded: dict[str, int], seeded_url: str) -> None:
+    bloom, engine = seeded["Bloom & Brew"], engine_for(seeded_url)
     with session_scope(engine) as session:
         kpis = current_agreement(session, bloom).kpis
         draft = save_draft(session, bloom, [*kpis[:4], KpiTerms(metric_key="aided_awareness", mandate=Mandate.BRAND,
@@ -196,10 +180,10 @@ def test_a_new_draft_leaves_the_scorecard_on_the_agreed_version(seeded: dict[str
         assert len(agreement_versions(session, bloom)) == 2
 
 
-def test_one_view_cards_of_agreed_kpis_show_target_and_status(seeded: dict[str, int], sqlite_url: str) -> None:
+def test_one_view_cards_of_agreed_kpis_show_target_and_status(seeded: dict[str, int], seeded_url: str) -> None:
     northwind = seeded["Northwind Analytics"]
     at = open_page("pages/one_view.py", northwind)
-    with session_scope(engine_for(sqlite_url)) as session:
+    with session_scope(engine_for(seeded_url)) as session:
         card = scorecard_for_month(session, northwind, at.session_state[MONTH_KEY])
     shown = " ".join(m.value for m in at.markdown)
     assert f"Target: ${card.kpi('new_bookings').target / 1000:.0f}K" in shown
@@ -208,9 +192,9 @@ def test_one_view_cards_of_agreed_kpis_show_target_and_status(seeded: dict[str, 
     assert shown.count(">Off track<") == sum(k.rag == Rag.RED for k in on_cards) >= 1
 
 
-def test_adopted_indicator_is_offered_as_evidence(seeded: dict[str, int], sqlite_url: str) -> None:
+def test_adopted_indicator_is_offered_as_evidence(seeded: dict[str, int], seeded_url: str) -> None:
     bloom = seeded["Bloom & Brew"]
-    with session_scope(engine_for(sqlite_url)) as session:
+    with session_scope(engine_for(seeded_url)) as session:
         adopt_indicator(session, bloom, IndicatorIn(outcome_key="new_customers", predictor_key="mqls", lag_months=2,
                                                     adopted_by="Sofia", evidence={"r": 0.61, "n": 30}),
                         now=dt.datetime(2026, 5, 4, tzinfo=dt.UTC))
@@ -241,11 +225,7 @@ def test_leadership_system_answers_are_saved_from_the_page(fresh: int, sqlite_ur
 
 
 def test_share_safe_hides_currency_amounts_but_keeps_status_and_percentages(seeded: dict[str, int]) -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["workspace_id"] = seeded["Bloom & Brew"]
-    at.session_state["share_safe"] = True
-    at.run()
-    at.switch_page(SCORECARD).run()
+    at = open_page(SCORECARD, seeded["Bloom & Brew"], share_safe=True)
     growth = at.dataframe[1].value.set_index("KPI")
     assert (growth.loc["Revenue", "Actual"], growth.loc["Revenue", "Variance"]) == ("•••", "•••")
     assert growth.loc["Revenue", "Variance %"].endswith("%") and growth.loc["Revenue", "Status"] == "On track"

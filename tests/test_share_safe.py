@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,10 +32,10 @@ from metrics.scorecard import KpiLine, KpiTerms, format_variance
 from metrics.series import MonthPoint
 from metrics.status import RAG_LABELS, Rag
 from metrics.summary import month_summary
-from sample_data.seed import ensure_sample_data
+from tests import apptest_helpers
+from tests.apptest_helpers import APP, demo_workspace_id
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 MONEY = re.compile(r"[$€£¥]\s?-?\d|\b(?:USD|EUR|GBP|CHF)\s?-?\d")
 CHANGE = re.compile(r"^[+-]?\d+\.\d(%| pts)$")
 NORTHWIND, BLOOM = "Northwind Analytics", "Bloom & Brew"
@@ -157,38 +156,9 @@ def test_every_spreadsheet_file_is_written_by_safe_text() -> None:
 # --- the pages in AppTest ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("seeded") / "alignboard.db"
-    engine = engine_for(f"sqlite:///{path}")
-    ensure_sample_data(engine)
-    engine.dispose()
-    return str(path)
-
-
-@pytest.fixture
-def database(seeded_file: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    path = tmp_path / "alignboard.db"
-    shutil.copy(seeded_file, path)
-    url = f"sqlite:///{path}"
-    monkeypatch.setenv("ALIGNBOARD_DATABASE_URL", url)
-    monkeypatch.setenv("ALIGNBOARD_SEED_SAMPLE_DATA", "false")
-    return url
-
-
-def workspace_id(url: str, name: str) -> int:
-    with session_scope(engine_for(url)) as session:
-        return workspace_by_name(session, name).id
-
-
 def open_page(url: str, page: str, name: str = NORTHWIND, *, safe: bool, present: bool = False) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.session_state["workspace_id"] = workspace_id(url, name)
-    at.session_state[SAFE_KEY], at.session_state[PRESENT_KEY] = safe, present
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+    state = {SAFE_KEY: safe, PRESENT_KEY: present}
+    return apptest_helpers.open_page(page, demo_workspace_id(url, name), timeout=90, **state)
 
 
 def walk(node) -> Iterator:  # noqa: ANN001 - an AppTest node
@@ -246,9 +216,9 @@ def money_in(at: AppTest) -> list[str]:
     return [text for text in shown_texts(at) if MONEY.search(text)]
 
 
-def test_the_collector_sees_metrics_tables_and_chart_hovers(database: str) -> None:
+def test_the_collector_sees_metrics_tables_and_chart_hovers(seeded_url: str) -> None:
     """Guard for the tests below: with share-safe off the same search finds the amounts."""
-    at = open_page(database, "pages/one_view.py", safe=False)
+    at = open_page(seeded_url, "pages/one_view.py", safe=False)
     found = money_in(at)
     assert any(m.value in found for m in at.metric if m.value.startswith("$"))
     assert any("Target: $" in t for t in found)  # an agreed currency KPI's target on its card
@@ -258,8 +228,8 @@ def test_the_collector_sees_metrics_tables_and_chart_hovers(database: str) -> No
 
 
 @pytest.mark.parametrize("name", [NORTHWIND, BLOOM])
-def test_one_view_in_share_safe_mode_masks_money_and_keeps_changes_and_rag(database: str, name: str) -> None:
-    at = open_page(database, "pages/one_view.py", name, safe=True, present=True)
+def test_one_view_in_share_safe_mode_masks_money_and_keeps_changes_and_rag(seeded_url: str, name: str) -> None:
+    at = open_page(seeded_url, "pages/one_view.py", name, safe=True, present=True)
     assert money_in(at) == []
     cards = {m.label: m for m in at.metric}
     assert cards["Revenue"].value == cards["Marketing spend"].value == cards["Customer acquisition cost"].value == MASK
@@ -274,18 +244,18 @@ def test_one_view_in_share_safe_mode_masks_money_and_keeps_changes_and_rag(datab
     assert sum("Index (first month = 100)" in c.proto.spec for c in at.get("plotly_chart")) == 1
 
 
-def test_one_view_from_the_address_present_and_safe(database: str) -> None:
+def test_one_view_from_the_address_present_and_safe(seeded_url: str) -> None:
     """?present=1&safe=1 turns both on for a fresh session, as a shared link does."""
     at = AppTest.from_file(APP, default_timeout=90)
-    at.session_state["workspace_id"] = workspace_id(database, NORTHWIND)
+    at.session_state["workspace_id"] = demo_workspace_id(seeded_url, NORTHWIND)
     at.query_params.update({"present": "1", "safe": "1"})
     at.run()
     assert at.session_state[SAFE_KEY] and at.session_state[PRESENT_KEY]
     assert not at.exception and at.metric and money_in(at) == []
 
 
-def test_scorecard_in_share_safe_mode_masks_money_and_keeps_percentages_and_rag(database: str) -> None:
-    url = database
+def test_scorecard_in_share_safe_mode_masks_money_and_keeps_percentages_and_rag(seeded_url: str) -> None:
+    url = seeded_url
     at = open_page(url, "pages/scorecard.py", BLOOM, safe=True)
     assert money_in(at) == []
     growth = at.dataframe[1].value.set_index("KPI")
@@ -304,36 +274,36 @@ def test_scorecard_in_share_safe_mode_masks_money_and_keeps_percentages_and_rag(
     assert any("share-safe is on" in c.value for c in at.caption)
 
 
-def test_scorecard_without_share_safe_shows_amounts(database: str) -> None:
-    at = open_page(database, "pages/scorecard.py", BLOOM, safe=False)
+def test_scorecard_without_share_safe_shows_amounts(seeded_url: str) -> None:
+    at = open_page(seeded_url, "pages/scorecard.py", BLOOM, safe=False)
     growth = at.dataframe[1].value.set_index("KPI")
     assert growth.loc["Revenue", "Actual"].startswith("€") and money_in(at)
     assert at.text_area  # commentary can be edited
 
 
-def test_agreement_in_share_safe_mode_shows_the_masked_history_only(database: str) -> None:
-    at = open_page(database, "pages/agreement.py", safe=True)
+def test_agreement_in_share_safe_mode_shows_the_masked_history_only(seeded_url: str) -> None:
+    at = open_page(seeded_url, "pages/agreement.py", safe=True)
     assert money_in(at) == [] and not at.data_editor
     changes = [m.value for m in at.markdown if "targets changed" in m.value]
     assert changes and MASK in changes[0]
-    off = open_page(database, "pages/agreement.py", safe=False)
+    off = open_page(seeded_url, "pages/agreement.py", safe=False)
     assert any("targets changed" in t and MONEY.search(t) for t in shown_texts(off))
 
 
 @pytest.mark.parametrize(("safe", "present"), [(True, False), (False, True)])
-def test_data_page_is_not_shown_while_presenting_or_share_safe(database: str, safe: bool, present: bool) -> None:
-    at = open_page(database, "pages/data.py", safe=safe, present=present)
+def test_data_page_is_not_shown_while_presenting_or_share_safe(seeded_url: str, safe: bool, present: bool) -> None:
+    at = open_page(seeded_url, "pages/data.py", safe=safe, present=present)
     assert "not available while presenting or with share-safe on" in at.info[0].value
     assert not at.tabs and money_in(at) == []
 
 
-def test_data_page_works_normally(database: str) -> None:
-    at = open_page(database, "pages/data.py", safe=False)
+def test_data_page_works_normally(seeded_url: str) -> None:
+    at = open_page(seeded_url, "pages/data.py", safe=False)
     assert len(at.tabs) == 4
 
 
-def test_output_vs_outcome_in_share_safe_mode_shows_growth_not_money(database: str) -> None:
-    at = open_page(database, "pages/output_vs_outcome.py", safe=True)
+def test_output_vs_outcome_in_share_safe_mode_shows_growth_not_money(seeded_url: str) -> None:
+    at = open_page(seeded_url, "pages/output_vs_outcome.py", safe=True)
     assert money_in(at) == []
     contrast = at.dataframe[0].value
     assert all(re.match(r"^[+-]?\d+\.\d%$|^no value$", str(v)) for v in contrast["3 months"])
@@ -343,9 +313,9 @@ def test_output_vs_outcome_in_share_safe_mode_shows_growth_not_money(database: s
     assert scatter["layout"]["yaxis"]["showticklabels"] is False
 
 
-def test_no_page_warns_that_amounts_are_showing(database: str) -> None:
+def test_no_page_warns_that_amounts_are_showing(seeded_url: str) -> None:
     for page in ("pages/one_view.py", "pages/scorecard.py", "pages/agreement.py", "pages/output_vs_outcome.py",
                  "pages/review.py", "pages/board_pack.py", "pages/data.py"):
-        at = open_page(database, page, safe=True)
+        at = open_page(seeded_url, page, safe=True)
         assert not at.toast, page
         assert money_in(at) == [], page

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,26 +13,15 @@ from db.engine import engine_for, session_scope
 from db.ingest import ingest
 from db.queries import monthly_data
 from db.sources import record_reconciliations, sources_of_record
-from db.workspaces import WorkspaceIn, create_workspace, workspace_by_name
+from db.workspaces import WorkspaceIn, create_workspace
 from metrics.formatting import MASK
 from metrics.periods import month_label
-from sample_data.seed import SAMPLE_SOURCE, ensure_sample_data
+from sample_data.seed import SAMPLE_SOURCE
 from sample_data.sources import ATTRIBUTION_SOURCE
+from tests.apptest_helpers import demo_workspace_id, open_page
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 SOURCED = "marketing_sourced_revenue"
 COLUMNS = ["Month", "Source of record", "Its value", "Other source", "Other value", "Variance", "Check"]
-
-
-def open_page(page: str, workspace_id: int, **state: object) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["workspace_id"] = workspace_id
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
 
 
 def reconciled_months(at: AppTest) -> pd.DataFrame:
@@ -41,17 +29,14 @@ def reconciled_months(at: AppTest) -> pd.DataFrame:
 
 
 @pytest.fixture
-def northwind(sqlite_url: str) -> int:
-    engine = engine_for(sqlite_url)
-    ensure_sample_data(engine)
-    with session_scope(engine) as session:
-        return workspace_by_name(session, "Northwind Analytics").id
+def northwind(seeded_url: str) -> int:
+    return demo_workspace_id(seeded_url, "Northwind Analytics")
 
 
-def test_the_scorecard_reconciles_marketing_against_the_source_of_record(northwind: int, sqlite_url: str) -> None:
+def test_the_scorecard_reconciles_marketing_against_the_source_of_record(northwind: int, seeded_url: str) -> None:
     at = open_page("pages/scorecard.py", northwind)
     month = at.session_state[MONTH_KEY]
-    with session_scope(engine_for(sqlite_url)) as session:
+    with session_scope(engine_for(seeded_url)) as session:
         [expected] = record_reconciliations(session, northwind, month)
     table = reconciled_months(at)
     assert len(table) == 12 and table["Month"].iloc[0] == month_label(month)  # newest first

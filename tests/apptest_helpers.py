@@ -1,0 +1,43 @@
+"""Opening the app in AppTest on a chosen company, month and page, for the page tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from components.period_picker import MONTH_KEY
+from db.engine import engine_for, session_scope
+from db.workspaces import workspace_by_name
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+NORTHWIND = "Northwind Analytics"
+
+
+def demo_workspace_id(url: str, name: str = NORTHWIND) -> int:
+    """The id of a company, found by name, in the database at `url` (the demo companies are seeded by name)."""
+    with session_scope(engine_for(url)) as session:
+        return workspace_by_name(session, name).id
+
+
+def open_app(workspace_id: int | None = None, month: dt.date | None = None, *, timeout: float = 60,
+             **state: object) -> AppTest:
+    """The app's first page, run once, with the company, the shared month and any other session state set first."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    if workspace_id is not None:
+        at.session_state["workspace_id"] = workspace_id
+    if month is not None:
+        at.session_state[MONTH_KEY] = month
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def open_page(page: str, workspace_id: int | None = None, month: dt.date | None = None, *, timeout: float = 60,
+              **state: object) -> AppTest:
+    """`page` (say "pages/review.py") reached through the app's frame, as a person clicking to it; it must not fail."""
+    at = open_app(workspace_id, month, timeout=timeout, **state)
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
