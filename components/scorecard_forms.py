@@ -7,36 +7,24 @@ a refusal or a conflict plainly, with nothing changed.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable
 
 import streamlit as st
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
-from db.engine import get_engine, session_scope
+from components.saving import save_in_one_transaction
 from db.scorecard import EditConflict
 from metrics.agreement import LITMUS_QUESTIONS, AgreementError, LeadershipSystem
 from metrics.catalog import MANDATE_TITLES, Mandate
 from metrics.scorecard import KpiLine
 
-log = logging.getLogger(__name__)
 VOTES = [None, 1, 2, 3, 4, 5]
 
 
 def attempt(write: Callable[[Session], object]) -> bool:
     """Run one write; True when it was saved. Refusals and conflicts are shown, never a stack trace."""
-    try:
-        with session_scope(get_engine()) as session:
-            write(session)
-    except (AgreementError, EditConflict) as error:
-        st.error(str(error), icon=":material/block:")
-        return False
-    except Exception:  # noqa: BLE001 - the user sees a short apology, the log keeps the detail
-        log.exception("saving the scorecard failed")
-        st.error("Sorry, that could not be saved. Nothing was changed; try again, and check the server log.")
-        return False
-    return True
+    return save_in_one_transaction(write, refusals=(AgreementError, EditConflict))
 
 
 class KpiNote(BaseModel):

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from components import output_outcome as view
 from components.frame import page_header
 from components.period_picker import month_picker
 from components.presentation import editing, share_safe_on
+from components.saving import save_in_one_transaction
 from components.text import plain
 from components.validator import adopt_control, indicator_card, validator_inputs
 from db import cached
-from db.engine import engine_for, session_scope
 from db.indicators import DriverMapRejected, IndicatorIn, adopt_indicator, drop_indicator, save_driver_map
 from importers.mapping import with_new_metrics
 from metrics.catalog import STANDARD_CATALOG
@@ -30,17 +28,9 @@ from metrics.vanity import in_sentence, vanity_traps
 
 
 def write(work: Callable[[Session], object]) -> bool:
-    """Run one write in its own transaction; a failure is logged and told plainly, nothing half-saved."""
-    try:
-        with session_scope(engine_for(cached.database_url())) as session:
-            work(session)
-        return True
-    except DriverMapRejected as rejected:
-        st.error("Not saved: " + plain("; ".join(rejected.problems)))
-    except (SQLAlchemyError, ValueError):
-        logging.getLogger(__name__).exception("output vs outcome: write failed")
-        st.error("Sorry, that could not be saved. Nothing was changed; please try again.")
-    return False
+    """Run one write in its own transaction; a rejected driver map is told plainly, nothing half-saved."""
+    return save_in_one_transaction(work, refusals=(DriverMapRejected,),
+                                   describe=lambda error: "Not saved: " + plain("; ".join(error.problems)))
 
 
 page = page_header("Output vs outcome", needs_months="Import data to compare outputs with outcomes.")

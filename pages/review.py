@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable
 
 import streamlit as st
@@ -20,8 +19,8 @@ from components.review_view import (
     notes_list,
     review_status,
 )
+from components.saving import save_in_one_transaction
 from db import cached
-from db.engine import get_engine, session_scope
 from db.review import ReviewError, add_action, add_note, close_month, reopen_month, set_action_status
 from metrics.periods import month_label
 from metrics.review import AgendaKind, build_agenda, share_safe, snapshot_differences
@@ -29,19 +28,9 @@ from reports.safe_text import csv_bytes
 
 
 def save(write: Callable[..., object], *args: object) -> None:
-    """Run one write; a refusal is shown plainly and nothing changes."""
-    try:
-        with session_scope(get_engine()) as session:
-            write(session, *args)
-    except ReviewError as error:
-        st.error(str(error))
-        return
-    except Exception:  # noqa: BLE001 - the log keeps the detail; the person sees what to do
-        logging.getLogger(__name__).exception("review write failed")
-        st.error("Sorry, that could not be saved and nothing was changed. Try again; if it persists, "
-                 "check the server log.")
-        return
-    st.rerun()
+    """Run one write and show the result; a refusal is shown plainly and nothing changes."""
+    if save_in_one_transaction(lambda session: write(session, *args), refusals=(ReviewError,)):
+        st.rerun()
 
 
 page = page_header("Monthly review", needs_months="Import data to hold a review.")
