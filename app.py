@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import chain
+
 import streamlit as st
 
-from components.frame import bootstrap_database, workspace_picker
+from components.frame import bootstrap_database, follow_deep_link, workspace_picker
 from components.presentation import presentation_frame
 
 st.set_page_config(page_title="Alignboard", page_icon=":material/join_inner:", layout="wide")
@@ -24,6 +26,7 @@ PAGES = {
 }
 
 page = st.navigation(PAGES)
+follow_deep_link(chain.from_iterable(PAGES.values()))
 workspace_picker()  # after st.navigation: a widget created before it loses the user's choice
 presentation_frame(page.title)
 page.run()

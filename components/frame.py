@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from components.client_banner import client_banner
 from components.persistent_select import persistent_selectbox
@@ -20,6 +23,7 @@ from settings import get_settings
 log = logging.getLogger(__name__)
 WORKSPACE_KEY = "workspace_id"
 FRAME_KEY = "_frame_ready"
+DEEP_LINK_KEY = "_deep_link"
 _start_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alignboard-start")
 _start_lock = threading.Lock()
 _start_ups: dict[tuple[str, bool], Future[None]] = {}
@@ -59,6 +63,14 @@ def bootstrap_database() -> None:
         st.stop()
 
 
+def follow_deep_link(pages: Iterable[StreamlitPage]) -> None:
+    """Open the page a visitor asked for before the frame was ready (see ``current_workspace``)."""
+    wanted = st.session_state.pop(DEEP_LINK_KEY, None)
+    match = next((page for page in pages if wanted and page.url_path == wanted), None)
+    if match is not None:
+        st.switch_page(match)
+
+
 def workspace_picker() -> None:
     """Sidebar choice of client company; kept in session state so every page shows the same one."""
     options = cached.workspaces(cached.database_url())
@@ -76,6 +88,7 @@ def current_workspace() -> dict:
     if not st.session_state.get(FRAME_KEY):
         # A fresh server opened at a page's own address runs that page without app.py (Streamlit's
         # pages/ folder convention): go through the frame so the database and picker are ready.
+        st.session_state[DEEP_LINK_KEY] = urlparse(st.context.url).path.strip("/").rsplit("/", 1)[-1]
         st.switch_page("app.py")
     options = {w["id"]: w for w in cached.workspaces(cached.database_url())}
     workspace = options.get(st.session_state.get(WORKSPACE_KEY))
