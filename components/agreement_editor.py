@@ -49,6 +49,7 @@ class EditorContext:
     months: list[Month]
     data: MonthlyData
     evidence: dict[str, list[str]] = field(default_factory=dict)
+    sources: dict[str, list[str]] = field(default_factory=dict)  # metric -> the sources that report it
 
     def key(self, *parts: object) -> str:
         return "_".join([self.prefix, *map(str, parts)])
@@ -168,9 +169,13 @@ def kpi_fields(ctx: EditorContext, key: str) -> dict:
         rationale = why_col.text_input("Why: the outcome it serves", base.rationale if base else "", max_chars=300,
                                        key=ctx.key(key, "why"))
         evidence = _evidence_choice(ctx, key, base, evidence_col)
-        source = source_col.text_input("Source of record", base.source_of_record if base else "",
-                                       key=ctx.key(key, "source"),
-                                       help="When two systems report this figure, the one whose number counts.")
+        current = base.source_of_record if base else ""
+        choices = list(dict.fromkeys(["", *ctx.sources.get(key, []), current]))
+        source = source_col.selectbox(
+            "Reconcile against", choices, index=choices.index(current), key=ctx.key(key, "source"),
+            format_func=lambda name: name or "(none)",
+            help="When several sources report this figure and the Data page sets no source of record for it, "
+                 "the other reports are checked against this one.")
     return {"metric_key": key, "mandate": mandate, "owner_name": owner_name, "owner_role": owner_role,
             "green_at": green / 100, "amber_at": amber / 100, "rationale": rationale, "evidence": evidence,
             "source_of_record": source.strip()}

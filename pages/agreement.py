@@ -42,7 +42,8 @@ latest = max(months) if months else dt.date.today().replace(day=1)
 ctx = editor.EditorContext(
     prefix=pin.prefix, catalog=CATALOG, base=base, leadership=cached.leadership_system(url, ws),
     months=editor.grid_months(latest, base), data=cached.monthly_data(url, ws),
-    evidence=editor.evidence_lines(cached.adopted_indicators(url, ws), CATALOG))
+    evidence=editor.evidence_lines(cached.adopted_indicators(url, ws), CATALOG),
+    sources=cached.metric_sources(url, ws))
 if pin.stale:
     st.warning("Someone else saved the agreement since you started editing. Your changes cannot be saved over "
                "theirs: start again from their version.", icon=":material/sync_problem:")
