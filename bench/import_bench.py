@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import clock
 from db.engine import engine_for
 from db.imports import import_table
 from importers.reading import read_file
@@ -27,7 +28,7 @@ DAYS = 730
 def ad_platform_frame(rows: int, seed: int = 11) -> pd.DataFrame:
     """``rows`` daily ad rows over two years: platform, account, campaign, ad group and their figures."""
     rng = np.random.default_rng(seed)
-    last_day = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+    last_day = clock.today().replace(day=1) - dt.timedelta(days=1)
     days = pd.date_range(end=last_day, periods=DAYS, freq="D").strftime("%Y-%m-%d").to_numpy()
     index = np.arange(rows)
     campaign = (index // DAYS) % 400

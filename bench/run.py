@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import create_engine
 
+import clock
 from bench import board_pack_bench, import_bench
 from db.engine import engine_for, session_scope
 from db.ingest import ingest
@@ -50,7 +51,7 @@ def daily_rows(rows: int, seed: int = 7) -> pd.DataFrame:
     """``rows`` daily long rows: every base metric, day by day, segment after segment."""
     keys = STANDARD_CATALOG.base_keys()
     days = min(DAYS, math.ceil(rows / len(keys)))
-    last_day = month_start(dt.date.today()) - dt.timedelta(days=1)
+    last_day = month_start(clock.today()) - dt.timedelta(days=1)
     dates = pd.date_range(end=last_day, periods=days, freq="D").strftime("%Y-%m-%d").to_numpy()
     index = np.arange(rows)
     metric = (index // days) % len(keys)

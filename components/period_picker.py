@@ -6,6 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
+import clock
 from components.persistent_select import persistent_selectbox
 from metrics.periods import Month, month_label
 
@@ -17,7 +18,7 @@ def chosen_month(months: list[Month]) -> Month:
     chosen = st.session_state.get(MONTH_KEY)
     if isinstance(chosen, dt.date) and not isinstance(chosen, dt.datetime):
         return chosen.replace(day=1)
-    return max(months, default=dt.date.today().replace(day=1))
+    return max(months, default=clock.today().replace(day=1))
 
 
 def month_picker(months: list[Month], label: str = "Month") -> Month:

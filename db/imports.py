@@ -14,6 +14,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+import clock
 from db.engine import session_scope
 from db.events import notify_write
 from db.import_models import CustomMetric, ImportPreset
@@ -84,7 +85,7 @@ def save_preset(session: Session, workspace_id: int, name: str, mapping: ImportM
         session.add(ImportPreset(workspace_id=workspace_id, name=name, mapping=data, updated_by=updated_by))
     else:
         preset.mapping, preset.updated_by = data, updated_by
-        preset.updated_at = dt.datetime.now(dt.UTC)
+        preset.updated_at = clock.now()
     session.flush()
     notify_write()
 
@@ -202,5 +203,5 @@ def data_health(session: Session, workspace_id: int, today: dt.date | None = Non
     """Per stored metric: last month with data, months missing up to last month, unusual values."""
     catalog = workspace_catalog(session, workspace_id)
     data = monthly_data(session, workspace_id, catalog=catalog)
-    last_complete = previous_month(month_start(today or dt.date.today()))
+    last_complete = previous_month(month_start(today or clock.today()))
     return metric_health(catalog, data, last_complete)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+import clock
 from db.events import notify_write
 from db.indicator_models import DriverOverride, LeadingIndicator
 from metrics.catalog import STANDARD_CATALOG, Catalog, MetricClass
@@ -94,7 +95,7 @@ def adopt_indicator(session: Session, workspace_id: int, data: IndicatorIn, now:
                                predictor_key=data.predictor_key)
         session.add(row)
     row.lag_months, row.evidence, row.adopted_by = data.lag_months, data.evidence, data.adopted_by
-    row.adopted_at = now or dt.datetime.now(dt.UTC)
+    row.adopted_at = now or clock.now()
     session.flush()
     notify_write()
     return _view(row)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, func
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base
@@ -20,6 +20,11 @@ class Workspace(Base):
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     fiscal_year_start_month: Mapped[int] = mapped_column(Integer, default=1)
     color: Mapped[str] = mapped_column(String(7), default="#1f4e79")
+    slug: Mapped[str] = mapped_column(String(80), unique=True)  # the company in an address: ?client=<slug>
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)  # PNG or JPEG, shown on the banner and the board pack
+    logo_mime: Mapped[str] = mapped_column(String(40), default="")
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # hidden from the picker
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     batches: Mapped[list[ImportBatch]] = relationship(back_populates="workspace")
@@ -29,6 +34,7 @@ class ImportBatch(Base):
     """One arrival of data: a file, a query result or the sample generator."""
 
     __tablename__ = "import_batch"
+    __table_args__ = (Index("ix_import_batch_digest", "workspace_id", "file_digest"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"), index=True)
@@ -41,6 +47,8 @@ class ImportBatch(Base):
     period_start: Mapped[dt.date | None] = mapped_column(Date)
     period_end: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | undone
+    content_digest: Mapped[str] = mapped_column(String(64), default="")  # of the rows read, whatever the file name
+    skipped_rows: Mapped[int] = mapped_column(Integer, default=0)  # rows left out by choice (no date)
 
     workspace: Mapped[Workspace] = relationship(back_populates="batches")
 
@@ -65,6 +73,7 @@ class Observation(Base):
     segment: Mapped[str] = mapped_column(String(120), default="")
     value: Mapped[float] = mapped_column(Float)
     weight: Mapped[float] = mapped_column(Float, default=1.0)
+    coverage: Mapped[float] = mapped_column(Float, default=1.0)  # share of the month's days the source covers
     source_name: Mapped[str] = mapped_column(String(255))
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"), index=True)
     superseded_by: Mapped[int | None] = mapped_column(
@@ -86,3 +95,20 @@ class MonthTotal(Base):
     value: Mapped[float] = mapped_column(Float)
     weighted: Mapped[float] = mapped_column(Float)
     weight: Mapped[float] = mapped_column(Float)
+    coverage: Mapped[float] = mapped_column(Float, default=1.0)  # the least any counted source covers
+
+
+class AuditEvent(Base):
+    """One write, recorded: who, when, what, which company. Kept when the company itself is deleted."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_workspace", "workspace_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int | None] = mapped_column(Integer)
+    workspace_name: Mapped[str] = mapped_column(String(120), default="")
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)  # False: typed in while sign-in is off
+    action: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict | None] = mapped_column(JSON)

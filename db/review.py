@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+import clock
 from db import queries
 from db.events import notify_write
 from db.imports import workspace_catalog
@@ -102,7 +103,7 @@ class ReviewState:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 def _review(session: Session, workspace_id: int, month: Month) -> Review | None:
@@ -220,7 +221,7 @@ def live_snapshot(session: Session, workspace_id: int, month: Month, today: dt.d
     catalog = catalog or workspace_catalog(session, workspace_id)
     data = queries.monthly_data(session, workspace_id)
     drivers = effective_drivers(catalog, driver_overrides(session, workspace_id))
-    as_of = review_as_of(month, today or dt.date.today())
+    as_of = review_as_of(month, today or clock.today())
     scorecard = scorecard_for_month(session, workspace_id, month, catalog=catalog)
     return ReviewSnapshot(
         workspace_name=workspace.name, currency=workspace.currency, color=workspace.color, month=month,

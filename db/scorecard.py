@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+import clock
 from db import queries
 from db.events import notify_write
 from db.models import Observation
@@ -61,7 +62,7 @@ class EditConflict(Exception):
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

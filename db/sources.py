@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
+import clock
 from db.events import notify_write
 from db.models import Observation
 from db.queries import ACTIVE
@@ -60,7 +61,7 @@ def set_source_of_record(session: Session, workspace_id: int, metric_key: str, s
     if not _reports(session, workspace_id, metric_key, source_name):
         raise SourceOfRecordError(f"'{source_name}' has no figures for {_label(catalog, metric_key)}: choose a "
                                   "source that reports it. Nothing was changed.")
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     row = session.scalar(select(SourceOfRecordRow).where(SourceOfRecordRow.workspace_id == workspace_id,
                                                          SourceOfRecordRow.metric_key == metric_key))
     if row is None:

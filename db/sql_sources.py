@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+import clock
 from db.engine import session_scope
 from db.events import notify_write
 from db.import_models import SqlSource
@@ -238,6 +239,6 @@ def refresh_sql_source(engine: Engine, workspace_id: int, source_id: int, *, cre
                            today=today, progress=progress)
     if outcome.accepted and not dry_run:
         with session_scope(engine) as session:
-            _source(session, workspace_id, source_id).refreshed_at = dt.datetime.now(dt.UTC)
+            _source(session, workspace_id, source_id).refreshed_at = clock.now()
         notify_write()
     return outcome

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,8 +21,18 @@ class WorkspaceIn(BaseModel):
     color: str = Field(default="#1f4e79", pattern=r"^#[0-9a-fA-F]{6}$")
 
 
+def unique_slug(session: Session, name: str) -> str:
+    """The company's name as it appears in an address (``?client=bloom-brew``), unique among companies."""
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "company"
+    taken = set(session.scalars(select(Workspace.slug).where(Workspace.slug.like(f"{base}%"))))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
 def create_workspace(session: Session, data: WorkspaceIn) -> Workspace:
-    workspace = Workspace(**data.model_dump())
+    workspace = Workspace(**data.model_dump(), slug=unique_slug(session, data.name))
     session.add(workspace)
     session.flush()
     notify_write()

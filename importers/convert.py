@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+import clock
 from importers.cells import DateColumn, NumberColumn, currency_matches, parse_dates, parse_numbers
 from importers.grain import Grain, detect_grain, split_weeks
 from importers.mapping import IGNORE_METRIC, ImportMapping, Layout, Role, header_unit
@@ -69,7 +70,7 @@ def empty_long() -> pd.DataFrame:
 def convert(table: SourceTable, mapping: ImportMapping, catalog: Catalog, currency: str,
             today: dt.date | None = None) -> Conversion:
     """Check and convert ``table`` with ``mapping``; problems name the file's rows and columns."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     catalog = mapping.catalog(catalog)
     log = ProblemLog(table.file_name, table.rows)
     for problem in table.problems:

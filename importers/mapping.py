@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from enum import StrEnum
 
@@ -69,6 +70,10 @@ IGNORE_METRIC = "(ignore)"
 class ColumnChoice(BaseModel):
     role: Role = Role.IGNORE
     metric: str | None = None  # the metric key, for Role.METRIC
+    # Several columns may feed one metric, each as a segment (channel) of its own: tv_spend -> "tv".
+    segment: str = Field(default="", max_length=120)
+    confidence: float | None = None  # how sure a suggestion is, 0 to 1 (None: chosen by the user)
+    note: str = ""  # why the suggestion is what it is, or why the column was left unmapped
 
 
 class NewMetric(BaseModel):
@@ -108,6 +113,8 @@ class ImportMapping(BaseModel):
     marketing_sources: list[str] = Field(default_factory=list)
     crm_metrics: list[str] = Field(default_factory=lambda: list(CRM_METRICS))
     source_name: str = Field(default="", max_length=255)
+    whole_file_month: dt.date | None = None  # an undated export: every row belongs to this month
+    skip_undated: bool = False  # rows that cannot be placed in time are skipped (and counted), not refused
 
     def with_role(self, role: Role) -> list[str]:
         """Columns given ``role``, in file order."""

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+import clock
 from metrics.catalog import Aggregation, Catalog
 
 LONG_COLUMNS = ("date", "metric", "value")
@@ -94,7 +95,7 @@ def validate_long(frame: pd.DataFrame, catalog: Catalog, file: str, today: dt.da
         return [Problem(file=file, reason="the file has no data rows")]
     frame = as_categories(frame)
     rows = file_rows(frame)
-    problems = _date_problems(frame, rows, file, today or dt.date.today())
+    problems = _date_problems(frame, rows, file, today or clock.today())
     problems += _metric_and_value_problems(frame, rows, catalog, file)
     problems += _duplicate_problems(frame, rows, file)
     return problems

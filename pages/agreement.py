@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
+import clock
 from components import agreement_editor as editor
 from components import agreement_view as view
 from components.frame import page_header
@@ -38,7 +37,7 @@ if share_safe_on():  # the editor shows targets as amounts: only the masked hist
     st.stop()
 
 months = page.months
-latest = max(months) if months else dt.date.today().replace(day=1)
+latest = max(months) if months else clock.today().replace(day=1)
 ctx = editor.EditorContext(
     prefix=pin.prefix, catalog=CATALOG, base=base, leadership=cached.leadership_system(url, ws),
     months=editor.grid_months(latest, base), data=cached.monthly_data(url, ws),

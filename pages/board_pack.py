@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
+import clock
 from components.frame import page_header
 from components.period_picker import month_picker
 from components.presentation import share_safe_on
@@ -25,7 +24,7 @@ ws, url, months = page.workspace_id, page.url, page.months
 month = month_picker(months, "Month")
 state = cached.review_state(url, ws, month)
 draft = not state.closed
-snapshot = state.snapshot or cached.live_review(url, ws, month, dt.date.today())
+snapshot = state.snapshot or cached.live_review(url, ws, month, clock.today())
 st.title(f"Board pack · {month_label(month)}")
 if draft:
     st.warning(f"{month_label(month)} is not closed, so the deck is built from live figures and every slide is "

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
+import clock
 from components.frame import page_header
 from components.import_flow import (
     confirmed_mapping,
@@ -89,7 +88,7 @@ def sql_sources() -> None:
 def data_health() -> None:
     st.caption("Per metric: the last month with data, months missing up to last month, and values far outside "
                "the metric's own history.")
-    health_table(cached.data_health(url, workspace["id"], dt.date.today()), catalog, workspace["currency"])
+    health_table(cached.data_health(url, workspace["id"], clock.today()), catalog, workspace["currency"])
 
 
 with file_tab:

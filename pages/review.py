@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 import streamlit as st
 
+import clock
 from components import review_forms as forms
 from components.frame import page_header
 from components.period_picker import month_picker
@@ -41,7 +41,7 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
     with editing("reviewer"):
         author = forms.reviewer_name()
 state = cached.review_state(url, ws, month)
-live = cached.live_review(url, ws, month, dt.date.today())
+live = cached.live_review(url, ws, month, clock.today())
 snapshot = state.snapshot or live
 if share_safe_on():
     snapshot, live = share_safe(snapshot), share_safe(live)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 from sqlalchemy.orm import Session
 
+import clock
 from components import scorecard_forms as forms
 from components import scorecard_view as view
 from components.frame import page_header
@@ -23,7 +22,7 @@ from metrics.scorecard import KpiLine
 page = page_header("Scorecard")
 ws, url, months, currency, safe = page.workspace_id, page.url, page.months, page.workspace["currency"], share_safe_on()
 with st.columns([1, 3])[0]:
-    month = month_picker(months) if months else dt.date.today().replace(day=1)
+    month = month_picker(months) if months else clock.today().replace(day=1)
 card = cached.scorecard(url, ws, month)
 signers = {s.role: s.name for s in card.signatures}
 
@@ -96,7 +95,7 @@ st.subheader("Leadership system", divider="gray")
 answers = cached.leadership_system(url, ws)
 view.leadership_summary(answers, safe)
 with editing("leadership"), st.expander("Edit the leadership system"):
-    edited = None if safe else forms.leadership_form(answers, dt.date.today())
+    edited = None if safe else forms.leadership_form(answers, clock.today())
     if safe:
         edit_paused("the leadership system")
 if edited is not None and forms.attempt(lambda session: save_leadership_system(session, ws, edited)):

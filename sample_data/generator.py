@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+import clock
 from metrics.periods import Month, add_months, month_start, months_between
 
 DEFAULT_SEED = 20240601
@@ -173,7 +174,7 @@ _VANITY = {"impressions": 1.11, "ctr": 0.99, "engagement_rate": 1.01, "sessions"
 
 def last_complete_month(today: dt.date | None = None) -> Month:
     """The month before the current one: the latest month whose every day has passed."""
-    return add_months(month_start(today or dt.date.today()), -1)
+    return add_months(month_start(today or clock.today()), -1)
 
 
 def generate(profile: CompanyProfile, end_month: Month | None = None, seed: int = DEFAULT_SEED) -> pd.DataFrame:

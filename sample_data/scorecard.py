@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+import clock
 from db import queries
 from db.engine import session_scope
 from db.scorecard import cast_vote, save_commentary, save_draft, save_leadership_system, sign_agreement
@@ -161,7 +162,7 @@ def _terms(plan: CompanyPlan, data: MonthlyData, months: list[Month], version: i
 
 def _moment(month: Month, day: int, hour: int) -> dt.datetime:
     """A plausible time in ``month``, never in the future."""
-    return min(dt.datetime(month.year, month.month, day, hour, tzinfo=dt.UTC), dt.datetime.now(dt.UTC))
+    return min(dt.datetime(month.year, month.month, day, hour, tzinfo=dt.UTC), clock.now())
 
 
 def _agree(engine: Engine, workspace_id: int, plan: CompanyPlan, kpis: list[KpiTerms], when: Month,
@@ -202,6 +203,6 @@ def seed_scorecard(engine: Engine, workspace_id: int, profile: CompanyProfile) -
     if any(k.since_v2 for k in plan.kpis):
         _agree(engine, workspace_id, plan, _terms(plan, data, months, 2), months[-12], based_on)
     _commentary_and_votes(engine, workspace_id, plan, months[-1])
-    answered = min(dt.date.today(), months[-1] + dt.timedelta(days=12))
+    answered = min(clock.today(), months[-1] + dt.timedelta(days=12))
     with session_scope(engine) as session:
         save_leadership_system(session, workspace_id, plan.leadership.model_copy(update={"answered_on": answered}))

@@ -11,11 +11,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from clock import TODAY_VARIABLE
 from db.engine import engine_for, migrate, session_scope
 from db.workspaces import WorkspaceIn, create_workspace
 from sample_data.seed import ensure_sample_data
 
 pytest.register_assert_rewrite("tests.apptest_helpers")
+
+# One pinned "today" for the whole run, subprocesses included: nothing may depend on the calendar. Set
+# ALIGNBOARD_TEST_TODAY to run the suite on another day.
+os.environ[TODAY_VARIABLE] = os.environ.get("ALIGNBOARD_TEST_TODAY", "2026-11-16")
 
 PG_ENV = "ALIGNBOARD_TEST_DATABASE_URL"
 PG_SKIP_REASON = f"PostgreSQL tests skipped: set {PG_ENV} to a PostgreSQL URL to run them"

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine
 
 import cli
+import clock
 from db.engine import engine_for, session_scope
 from db.imports import import_history, save_preset
 from db.workspaces import WorkspaceIn, create_workspace
@@ -68,7 +69,7 @@ def test_a_rejected_file_exits_2_with_every_problem(capsys: pytest.CaptureFixtur
         "Rejected: 3 problem(s); nothing was imported.",
         "  broken.csv, row 2, column 'Revenue': not a number: 'abc'",
         "  broken.csv, row 3, column 'New customers': New customers cannot be negative: '-12'",
-        f"  broken.csv, row 4, column 'Month': the date is after today ({__import__('datetime').date.today()})",
+        f"  broken.csv, row 4, column 'Month': the date is after today ({clock.today()})",
     ]
     assert batches(engine, workspace_id) == []
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, func, select
 
+import clock
 from db.engine import session_scope
 from db.ingest import ingest
 from db.models import ImportBatch, Observation
@@ -118,7 +119,7 @@ def test_default_end_month_is_the_last_complete_month() -> None:
 
 def test_a_month_that_is_not_over_yet_is_refused() -> None:
     with pytest.raises(ValueError, match="must end with a complete month"):
-        generate(BLOOM, dt.date.today().replace(day=1))
+        generate(BLOOM, clock.today().replace(day=1))
 
 
 @pytest.mark.parametrize("profile", DEMO_COMPANIES, ids=lambda p: p.name)

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import clock
 from components.period_picker import MONTH_KEY
 from db.engine import engine_for, session_scope
 from db.indicators import IndicatorIn, adopt_indicator
@@ -220,7 +221,7 @@ def test_leadership_system_answers_are_saved_from_the_page(fresh: int, sqlite_ur
         saved = leadership_system(session, fresh)
     assert (saved.meaning_owner, saved.math_owner, saved.priority_mandate, saved.build_answer, saved.version) == (
         "Ana Ruiz (CMO)", "Ben Ito (VP Growth)", Mandate.GROWTH, "Outsource growth for a year.", 1)
-    assert saved.answered_on == dt.date.today()
+    assert saved.answered_on == clock.today()
     assert any(m.value == "**Ana Ruiz \\(CMO\\)**" for m in at.markdown)
 
 
