@@ -12,6 +12,7 @@ from components.rag_badge import rag_badge_html
 from components.sparkline import sparkline
 from components.text import plain
 from metrics.catalog import STANDARD_CATALOG
+from metrics.coverage import is_complete, partial_label
 from metrics.formatting import format_value
 from metrics.one_view import VISIBLE_CHANGE, CardFigures, change_text
 from metrics.periods import month_label, previous_month, same_month_last_year
@@ -42,6 +43,8 @@ def kpi_card(figures: CardFigures, currency: str, *, sources: Sequence[SourceBat
         if target_text or status is not None:
             _agreement_line(target_text, status)
         _metric(figures, currency, mask_currency)
+        if not is_complete(figures.coverage):
+            st.caption(f":orange[{partial_label(figures.month, figures.coverage)}: not compared with full months]")
         sparkline(figures.sparkline_months, figures.sparkline, figures.unit, currency, key=f"{key}_sparkline",
                   mask_currency=mask_currency)
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):

@@ -15,6 +15,7 @@ from components.rag_badge import rag_badge_html
 from components.text import plain
 from metrics.agreement import LITMUS_QUESTIONS, ROLE_TITLES, LeadershipSystem, Role
 from metrics.catalog import MANDATE_TITLES, Unit
+from metrics.coverage import is_complete, partial_label
 from metrics.formatting import format_value, mask_currency_text
 from metrics.one_view import indexed
 from metrics.periods import month_label
@@ -56,7 +57,7 @@ def mandate_frame(lines: Sequence[KpiLine], currency: str, safe: bool = False) -
     return pd.DataFrame({
         "KPI": [k.label for k in lines],
         "Owner": [k.owner for k in lines],
-        "Actual": [figure(k.actual, k.unit, currency, safe) for k in lines],
+        "Actual": [actual_text(k, currency, safe) for k in lines],
         "Target": [figure(k.target, k.unit, currency, safe) for k in lines],
         "Variance": [format_variance(k.variance, k.unit, currency, mask_currency=safe) for k in lines],
         "Variance %": [format_pct(k.variance_pct) for k in lines],
@@ -65,6 +66,14 @@ def mandate_frame(lines: Sequence[KpiLine], currency: str, safe: bool = False) -
         "Trend": [trend_line(k, safe) for k in lines],
         "Confidence": [_confidence(k) for k in lines],
     })
+
+
+def actual_text(line: KpiLine, currency: str, safe: bool = False) -> str:
+    """The month's actual, marked when the figures cover only part of the month."""
+    value = figure(line.actual, line.unit, currency, safe)
+    if line.actual is None or is_complete(line.coverage) or not line.trend:
+        return value
+    return f"{value} ({partial_label(line.trend[-1].month, line.coverage)})"  # the trend ends at the month
 
 
 def trend_line(line: KpiLine, safe: bool = False) -> list[float | None]:
@@ -113,7 +122,7 @@ def trend_figure(line: KpiLine, currency: str, safe: bool = False) -> go.Figure:
 def kpi_heading(line: KpiLine, currency: str, safe: bool = False) -> None:
     """A KPI's name, status chip, the month's figures and why it was chosen."""
     st.markdown(f"**{html.escape(line.label)}** &nbsp; {rag_badge_html(line.rag)}", unsafe_allow_html=True)
-    st.markdown(f"{figure(line.actual, line.unit, currency, safe)} against "
+    st.markdown(f"{actual_text(line, currency, safe)} against "
                 f"{figure(line.target, line.unit, currency, safe)} ({format_pct(line.variance_pct)}) · "
                 f"{streak_text(line)}".replace("$", "\\$"))
     rationale = mask_currency_text(line.rationale) if safe else line.rationale

@@ -41,6 +41,13 @@ def months_with_data(url: str, workspace_id: int) -> list[dt.date]:
 
 
 @st.cache_data(show_spinner=False)
+def month_coverage(url: str, workspace_id: int) -> dict[dt.date, float]:
+    """Each month with figures and its coverage share (db.queries.month_coverage)."""
+    with session_scope(engine_for(url)) as session:
+        return queries.month_coverage(session, workspace_id)
+
+
+@st.cache_data(show_spinner=False)
 def sources_for_month(url: str, workspace_id: int, keys: tuple[str, ...],
                       month: dt.date) -> list[queries.SourceBatch]:
     with session_scope(engine_for(url)) as session:

@@ -18,8 +18,9 @@ import clock
 from db.engine import session_scope
 from db.events import notify_write
 from db.import_models import CustomMetric, ImportPreset
-from db.ingest import IngestResult, ingest, undo_batch
+from db.ingest import ImportNeedsChoice, IngestResult, ingest, undo_batch
 from db.models import ImportBatch
+from db.overlaps import IdenticalImport, Overlap, OverlapChoice
 from db.queries import monthly_data
 from db.workspaces import workspace_by_id
 from importers.convert import Conversion, convert
@@ -113,18 +114,28 @@ class ImportOutcome:
     problems: list[Problem] = field(default_factory=list)
     result: IngestResult | None = None
     catalog: Catalog = STANDARD_CATALOG
+    overlaps: tuple[Overlap, ...] = ()  # months another source already reports: the import needs a choice
+    identical: IdenticalImport | None = None  # an active import with the same content
 
     @property
     def accepted(self) -> bool:
         return self.result is not None and not self.problems
 
+    @property
+    def needs_choice(self) -> bool:
+        """The rows are fine, but importing them needs the user's word on the overlaps or the identical file."""
+        return bool(self.overlaps or self.identical)
+
 
 def import_table(engine: Engine, workspace_id: int, table: SourceTable, mapping: ImportMapping, *,
                  file_digest: str = "", created_by: str = "", dry_run: bool = False,
-                 today: dt.date | None = None, progress: Progress = no_progress) -> ImportOutcome:
+                 today: dt.date | None = None, progress: Progress = no_progress,
+                 overlap: OverlapChoice = OverlapChoice.ASK, replace_identical: bool = False) -> ImportOutcome:
     """Check ``table`` with ``mapping`` and import it (all rows or none); a dry run writes nothing.
 
-    Problems come back in the outcome (never raised), each with the file's row and column.
+    Problems come back in the outcome (never raised), each with the file's row and column. Months another
+    source already reports, or a file identical to an active import, are refused until ``overlap`` (and
+    ``replace_identical``) say what to do; a dry run lists them in the outcome.
     """
     progress(0.05, "Reading the mapping")
     with session_scope(engine) as session:
@@ -147,10 +158,16 @@ def import_table(engine: Engine, workspace_id: int, table: SourceTable, mapping:
         outcome.result = ingest(engine, workspace_id, conversion.long, source_name=source,
                                 file_name=CONTROL.sub(" ", table.file_name)[:255],
                                 file_digest=file_digest or table.digest or None, created_by=created_by,
-                                catalog=catalog, today=today, rows_read=conversion.rows_read, dry_run=dry_run)
+                                catalog=catalog, today=today, rows_read=conversion.rows_read, dry_run=dry_run,
+                                overlap=overlap, replace_identical=replace_identical)
+    except ImportNeedsChoice as waiting:
+        outcome.problems, outcome.overlaps, outcome.identical = waiting.problems, tuple(waiting.overlaps), \
+            waiting.identical
+        return outcome
     except ImportRejected as rejected:
         outcome.problems = by_row(rejected.problems)
         return outcome
+    outcome.overlaps, outcome.identical = outcome.result.overlaps, outcome.result.identical
     if not dry_run and mapping.new_metrics:
         _keep_new_metrics(engine, workspace_id, mapping.new_metrics, created_by)
     progress(1.0, "Done")

@@ -17,11 +17,14 @@ from sqlalchemy.orm import Session
 from db.engine import session_scope
 from db.events import notify_write
 from db.models import ImportBatch, Observation
-from db.queries import monthly_data
+from db.overlaps import IdenticalImport, Overlap, OverlapChoice, find_identical, find_overlaps, mark_parts
+from db.queries import ACTIVE, monthly_data
+from db.source_models import SourceOfRecordRow
 from db.totals import refresh_month_totals
 from metrics.catalog import STANDARD_CATALOG, Catalog
+from metrics.coverage import coverage_shares, inferred_coverage
 from metrics.rollup import monthly_rollup
-from metrics.validation import ImportRejected, as_categories, validate_long
+from metrics.validation import ImportRejected, Problem, as_categories, validate_long
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,31 @@ class IngestResult:
     period_end: dt.date | None
     changes: tuple[ValueChange, ...] = ()
     dry_run: bool = False
+    overlaps: tuple[Overlap, ...] = ()  # metric-months another source already reports
+    identical: IdenticalImport | None = None  # an active import with the same content
+    partial: tuple[tuple[str, dt.date, float], ...] = ()  # (metric, month, coverage share) below a whole month
+
+    @property
+    def needs_choice(self) -> bool:
+        """A real import of these rows would be refused until the user says what to do about them."""
+        return bool(self.overlaps or self.identical)
+
+
+class ImportNeedsChoice(ImportRejected):
+    """The rows are fine, but another source (or an identical import) already has these figures: nothing was
+    written until the user chooses to replace them, compare against them, or add to them."""
+
+    def __init__(self, file: str, overlaps: list[Overlap], identical: IdenticalImport | None) -> None:
+        self.overlaps, self.identical = overlaps, identical
+        reasons = [identical.sentence()] if identical else []
+        reasons += [f"{o.sentence()}: choose whether this file replaces those months, is kept as a comparison "
+                    "source, or is added as another segment" for o in overlaps]
+        super().__init__([Problem(file=file, reason=reason) for reason in reasons])
+
+
+def figures_digest(rollup: pd.DataFrame) -> str:
+    """A digest of the monthly figures themselves: the same rows in another order, format or file name match."""
+    return frame_digest(rollup[["metric_key", "month", "segment", "value", "weight"]])  # sorted by the roll-up
 
 
 def frame_digest(frame: pd.DataFrame) -> str:
@@ -65,38 +93,96 @@ def ingest(
     today: dt.date | None = None,
     rows_read: int | None = None,
     dry_run: bool = False,
+    coverage: pd.DataFrame | None = None,
+    skipped_rows: int = 0,
+    overlap: OverlapChoice = OverlapChoice.ASK,
+    replace_identical: bool = False,
 ) -> IngestResult:
     """Import long rows (date, metric, value[, segment, weight]); all of them or none.
 
     Raises ImportRejected with every problem found; the database is then untouched.
-    Re-importing months from the same source replaces that source's earlier values for them.
-    ``rows_read`` is the file's row count when the frame was built from a file. A ``dry_run`` does all
-    of it, reports the changes, and rolls back.
+    Re-importing months from the same source replaces that source's earlier values for them. Months another
+    source already reports, and a file identical to an active import, raise ImportNeedsChoice unless
+    ``overlap`` (and ``replace_identical``) say what to do; a dry run reports them instead.
+    ``coverage`` (metric, month, covered_days, month_days) says how much of each month the rows cover; without
+    it, it is inferred from the dates. ``rows_read`` is the file's row count when the frame was built from a
+    file. A ``dry_run`` does all of it, reports the changes, and rolls back.
     """
     frame = as_categories(frame)  # each distinct date, metric and segment is then checked and grouped once
-    problems = validate_long(frame, catalog, file_name or source_name, today)
+    file = file_name or source_name
+    problems = validate_long(frame, catalog, file, today)
     if problems:
         raise ImportRejected(problems)
     rollup = monthly_rollup(frame, catalog)
+    coverage = inferred_coverage(frame, today) if coverage is None else coverage
+    rollup["coverage"] = coverage_shares(rollup["metric_key"], rollup["month"], coverage)
+    content_digest = figures_digest(rollup)
     batch = ImportBatch(
         workspace_id=workspace_id, source_name=source_name, file_name=file_name,
-        file_digest=file_digest or frame_digest(frame), created_by=created_by,
-        row_count=len(frame) if rows_read is None else rows_read,
+        file_digest=file_digest or content_digest, content_digest=content_digest, created_by=created_by,
+        row_count=len(frame) if rows_read is None else rows_read, skipped_rows=skipped_rows,
         period_start=min(rollup["month"]), period_end=max(rollup["month"]),
     )
     with _transaction(engine, commit=not dry_run) as session:
+        identical = find_identical(session, workspace_id, source_name, batch.file_digest, content_digest)
+        overlaps = find_overlaps(session, workspace_id, source_name, rollup, catalog)
+        if not dry_run and ((identical and not replace_identical) or (overlaps and overlap == OverlapChoice.ASK)):
+            raise ImportNeedsChoice(file, overlaps, None if replace_identical else identical)
         before = _month_totals(session, workspace_id, rollup, catalog)
         session.add(batch)
         session.flush()
+        rollup = _resolve_overlaps(session, batch, rollup, overlaps, overlap, file)
         replaced = _supersede(session, batch, rollup)
         _insert_observations(session, batch, rollup)
         refresh_month_totals(session, workspace_id, rollup["metric_key"].unique())
         changes = _changes(before, _month_totals(session, workspace_id, rollup, catalog))
         result = IngestResult(batch.id, batch.row_count, len(rollup), replaced, batch.period_start,
-                              batch.period_end, changes, dry_run)
+                              batch.period_end, changes, dry_run, tuple(overlaps), identical, _partial(rollup))
     if not dry_run:
         notify_write()
     return result
+
+
+def _partial(rollup: pd.DataFrame) -> tuple[tuple[str, dt.date, float], ...]:
+    pairs = rollup.loc[rollup["coverage"] < 0.999, ["metric_key", "month", "coverage"]].drop_duplicates(
+        ["metric_key", "month"])
+    return tuple(zip(pairs["metric_key"], pairs["month"], pairs["coverage"].astype(float), strict=True))
+
+
+def _resolve_overlaps(session: Session, batch: ImportBatch, rollup: pd.DataFrame, overlaps: list[Overlap],
+                      choice: OverlapChoice, file: str) -> pd.DataFrame:
+    """Carry out the user's choice for months another source already reports; returns the rows to write."""
+    if not overlaps or choice == OverlapChoice.ASK:
+        return rollup
+    if choice == OverlapChoice.REPLACE:
+        for item in overlaps:  # the other source's values for those months step aside (undo brings them back)
+            session.execute(update(Observation).where(
+                Observation.workspace_id == batch.workspace_id, Observation.source_name == item.other_source,
+                Observation.metric_key == item.metric_key, Observation.month.in_(item.months), ACTIVE,
+            ).values(superseded_by=batch.id).execution_options(synchronize_session=False))
+        return rollup
+    if choice == OverlapChoice.COMPARE:
+        _keep_others_as_record(session, batch, overlaps, file)
+        return rollup
+    mark_parts(session, batch.workspace_id, overlaps, batch.source_name)
+    segment = batch.source_name[:120]  # another part of the total, named after its source
+    return rollup.assign(segment=rollup["segment"].where(rollup["segment"] != "", segment))
+
+
+def _keep_others_as_record(session: Session, batch: ImportBatch, overlaps: list[Overlap], file: str) -> None:
+    """The source already there becomes the metric's source of record, so this file is compared, never added."""
+    others: dict[str, set[str]] = defaultdict(set)
+    for item in overlaps:
+        others[item.metric_key].add(item.other_source)
+    several = [item.label for item in overlaps if len(others[item.metric_key]) > 1]
+    if several:
+        raise ImportRejected([Problem(file=file, reason=(
+            f"{', '.join(sorted(set(several)))} already comes from several sources that are added up: a comparison "
+            "needs one source to compare with. Choose a source of record first, or replace or add instead."))])
+    for key, sources in others.items():
+        session.add(SourceOfRecordRow(workspace_id=batch.workspace_id, metric_key=key, source_name=sources.pop(),
+                                      set_by=batch.created_by))
+    session.flush()
 
 
 @contextmanager
@@ -155,6 +241,7 @@ def _insert_observations(session: Session, batch: ImportBatch, rollup: pd.DataFr
         "workspace_id": [batch.workspace_id] * len(rollup), "metric_key": rollup["metric_key"].tolist(),
         "month": rollup["month"].tolist(), "segment": rollup["segment"].tolist(),
         "value": rollup["value"].tolist(), "weight": rollup["weight"].tolist(),
+        "coverage": rollup["coverage"].tolist(),
         "source_name": [batch.source_name] * len(rollup), "batch_id": [batch.id] * len(rollup),
     }
     connection = session.connection()

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, func
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base
@@ -96,6 +109,19 @@ class MonthTotal(Base):
     weighted: Mapped[float] = mapped_column(Float)
     weight: Mapped[float] = mapped_column(Float)
     coverage: Mapped[float] = mapped_column(Float, default=1.0)  # the least any counted source covers
+
+
+class PartSource(Base):
+    """A source agreed to be one part of a metric's total (one file per ad platform, channel or region):
+    its figures add up with the other parts' without asking again."""
+
+    __tablename__ = "part_source"
+    __table_args__ = (UniqueConstraint("workspace_id", "metric_key", "source_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    metric_key: Mapped[str] = mapped_column(String(64))
+    source_name: Mapped[str] = mapped_column(String(255))
 
 
 class AuditEvent(Base):

@@ -26,16 +26,16 @@ def monthly_data(session: Session, workspace_id: int, keys: Iterable[str] | None
     """Per metric and month: segments and sources added up, or only the source of record where one is set;
     weighted metrics as their weighted mean. Reads the month totals kept at write time, never raw rows."""
     query = (select(MonthTotal.metric_key, MonthTotal.month, MonthTotal.value, MonthTotal.weighted,
-                    MonthTotal.weight).where(MonthTotal.workspace_id == workspace_id))
+                    MonthTotal.weight, MonthTotal.coverage).where(MonthTotal.workspace_id == workspace_id))
     if keys is not None:
         query = query.where(MonthTotal.metric_key.in_(sorted(set(keys))))
     data: dict[str, dict[dt.date, MonthPoint]] = defaultdict(dict)
-    for key, month, total, weighted, weight in session.execute(query):
+    for key, month, total, weighted, weight, coverage in session.execute(query):
         metric = catalog.get(key)
         if metric is not None and metric.aggregation == Aggregation.WEIGHTED_AVERAGE and weight:
-            data[key][month] = MonthPoint(weighted / weight, weight)
+            data[key][month] = MonthPoint(weighted / weight, weight, coverage)
         else:
-            data[key][month] = MonthPoint(total)
+            data[key][month] = MonthPoint(total, coverage=coverage)
     return dict(data)
 
 
@@ -43,6 +43,13 @@ def months_with_data(session: Session, workspace_id: int) -> list[dt.date]:
     query = (select(MonthTotal.month).distinct()
              .where(MonthTotal.workspace_id == workspace_id).order_by(MonthTotal.month))
     return list(session.scalars(query))
+
+
+def month_coverage(session: Session, workspace_id: int) -> dict[dt.date, float]:
+    """Each month with figures and the least any of its metrics covers (below 1: a partial month)."""
+    query = (select(MonthTotal.month, func.min(MonthTotal.coverage))
+             .where(MonthTotal.workspace_id == workspace_id).group_by(MonthTotal.month).order_by(MonthTotal.month))
+    return {month: float(share) for month, share in session.execute(query)}
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from metrics.agreement import (
     sign,
 )
 from metrics.catalog import STANDARD_CATALOG, Aggregation, Band, Catalog, Direction, Mandate, Metric, MetricClass, Unit
+from metrics.coverage import is_complete, point_coverage
 from metrics.periods import Month, add_months, months_between
 from metrics.scorecard import (
     RECONCILIATION_THRESHOLD,
@@ -52,7 +53,7 @@ from metrics.scorecard import (
     kpi_line,
     reconcile_sources,
 )
-from metrics.series import monthly_values
+from metrics.series import MonthlyData, monthly_values
 
 COMMENTARY_LIMIT = 2000
 
@@ -369,6 +370,13 @@ def _actual_months(version: AgreementVersion, month: Month) -> list[Month]:
     return months_between(min(start, month), month)
 
 
+def kpi_coverage(catalog: Catalog, key: str, data: MonthlyData, months: list[Month]) -> dict[Month, float]:
+    """The months whose figures for ``key`` (or its inputs) cover only part of the month, with their share."""
+    inputs = catalog.needed_base_keys([key]) if key in catalog else set()
+    shares = {m: point_coverage(inputs, data, m) for m in months}
+    return {m: share for m, share in shares.items() if share is not None and not is_complete(share)}
+
+
 def scorecard_for_month(session: Session, workspace_id: int, month: Month, *,
                         catalog: Catalog = STANDARD_CATALOG, version: int | None = None,
                         reconciliation_threshold: float = RECONCILIATION_THRESHOLD) -> Scorecard:
@@ -395,7 +403,8 @@ def scorecard_for_month(session: Session, workspace_id: int, month: Month, *,
     for terms in chosen.kpis:
         metric = _metric_for(catalog, terms)
         actuals = monthly_values(catalog, terms.metric_key, data, months) if terms.metric_key in catalog else {}
-        figures = KpiFigures(actuals=actuals, targets=terms.targets)
+        figures = KpiFigures(actuals=actuals, targets=terms.targets,
+                             coverage=kpi_coverage(catalog, terms.metric_key, data, months))
         record = records[terms.metric_key].source_name if terms.metric_key in records else terms.source_of_record
         check = reconcile_sources(sources.get(terms.metric_key, {}), record, reconciliation_threshold)
         lines.append(kpi_line(terms, metric, figures, month, notes.get((terms.metric_key, month)),

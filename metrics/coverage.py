@@ -15,7 +15,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+
 from metrics.periods import Month, month_label, month_start, months_between
+from metrics.series import MonthlyData
 
 COMPLETE = 0.999  # a share at or above this is a full month (floating sums of day shares)
 
@@ -82,3 +86,70 @@ def whole_months(months: Iterable[Month], today: dt.date | None = None) -> list[
 def partial_months(coverage: Mapping[Month, float]) -> set[Month]:
     """The months whose coverage share is below a whole month."""
     return {month for month, share in coverage.items() if not is_complete(share)}
+
+
+def coverage_of(month: Month, share: float) -> MonthCoverage:
+    """A share of a month as whole days: 0.1667 of Sep 2021 -> 5 of 30 days."""
+    month_days = days_in_month(month)
+    return MonthCoverage(month, round(share * month_days), month_days)
+
+
+def partial_label(month: Month, share: float) -> str:
+    """'partial: 5 of 30 days'."""
+    covered = coverage_of(month, share)
+    return f"partial: {covered.covered_days} of {covered.month_days} days"
+
+
+def latest_complete_month(coverage: Mapping[Month, float]) -> Month | None:
+    """The newest month every metric covers in full; None when there is none."""
+    complete = [month for month, share in coverage.items() if is_complete(share)]
+    return max(complete, default=None)
+
+
+def without_partial(data: MonthlyData) -> MonthlyData:
+    """The same figures without the points of partial months: what growth, traps and the brief compare."""
+    return {key: {m: p for m, p in points.items() if is_complete(p.coverage)} for key, points in data.items()}
+
+
+def point_coverage(keys: Iterable[str], data: MonthlyData, month: Month) -> float | None:
+    """The least coverage among ``keys``' values for ``month`` (a derived metric is as partial as its inputs);
+    None when none of them has a value."""
+    shares = [data[k][month].coverage for k in keys if month in data.get(k, {})]
+    return min(shares) if shares else None
+
+
+# --- Tables of coverage, as the importers hand them over ------------------------------------------
+
+COVERAGE_COLUMNS = ["metric", "month", "covered_days", "month_days"]
+
+
+def coverage_frame(rows: Iterable[tuple[str, MonthCoverage]]) -> pd.DataFrame:
+    """(metric, coverage) pairs as the table the ingest path takes."""
+    records = [(metric, c.month, c.covered_days, c.month_days) for metric, c in rows]
+    return pd.DataFrame(records, columns=COVERAGE_COLUMNS)
+
+
+def inferred_coverage(frame: pd.DataFrame, today: dt.date | None = None) -> pd.DataFrame:
+    """Coverage of long rows (date, metric, …) that come without a table of their own: a metric whose dates
+    are all first days of months is monthly (whole months); any other covers the span of its days."""
+    if frame.empty:
+        return coverage_frame([])
+    pairs = pd.DataFrame({"metric": frame["metric"].astype(str).to_numpy(),
+                          "day": pd.to_datetime(frame["date"]).dt.normalize().to_numpy()}).dropna().drop_duplicates()
+    rows: list[tuple[str, MonthCoverage]] = []
+    for metric, metric_days in pairs.groupby("metric", sort=True)["day"]:
+        distinct = sorted(d.date() for d in pd.to_datetime(metric_days))
+        if all(d.day == 1 for d in distinct):
+            rows += [(str(metric), c) for c in whole_months(distinct, today)]
+        else:
+            rows += [(str(metric), c) for c in span_coverage(distinct[0], distinct[-1], today)]
+    return coverage_frame(rows)
+
+
+def coverage_shares(metric_keys: pd.Series, months: pd.Series, coverage: pd.DataFrame) -> np.ndarray:
+    """The coverage share of each (metric, month); 1 where the table says nothing."""
+    if coverage.empty:
+        return np.ones(len(metric_keys))
+    share = coverage["covered_days"].to_numpy(dtype=float) / coverage["month_days"].to_numpy(dtype=float)
+    lookup = dict(zip(zip(coverage["metric"].astype(str), coverage["month"], strict=True), share, strict=True))
+    return np.array([min(1.0, lookup.get((str(k), m), 1.0)) for k, m in zip(metric_keys, months, strict=True)])

@@ -1,8 +1,9 @@
 """Which outputs are meant to drive which outcomes: the default map, as data, and a workspace's own version.
 
 The default follows the path a buyer takes: attention (impressions, engagement, content) and visits should
-turn into pipeline and bookings; leads into pipeline; sales steps into pipeline and won deals; cheaper leads
-into cheaper customers; share of voice into awareness. A workspace can change any output's line.
+turn into pipeline and bookings, and impressions, clicks, visits and spend into revenue; leads into pipeline;
+sales steps into pipeline and won deals; cheaper leads into cheaper customers; share of voice into awareness.
+A workspace can change any output's line.
 """
 
 from __future__ import annotations
@@ -15,20 +16,23 @@ DriverMap = dict[str, tuple[str, ...]]
 DriverLines = Mapping[str, tuple[str, ...] | list[str]]  # a map as read from a form or the database
 
 _REVENUE = ("pipeline_created", "new_bookings")
+# Attention, visits and spend are meant to end in revenue too: a company that tracks only revenue and its
+# activity (no CRM) still sees whether the activity pays.
+_TO_REVENUE = (*_REVENUE, "revenue")
 
 DEFAULT_DRIVERS: DriverMap = {
-    "impressions": _REVENUE,
-    "clicks": _REVENUE,
+    "impressions": _TO_REVENUE,
+    "clicks": _TO_REVENUE,
     "ctr": ("pipeline_created",),
     "engagements": _REVENUE,
     "engagement_rate": ("pipeline_created",),
     "content_published": _REVENUE,
-    "sessions": _REVENUE,
+    "sessions": _TO_REVENUE,
     "mqls": _REVENUE,
     "cost_per_mql": ("cac",),
     "sqls": ("pipeline_created", "deals_won"),
     "opportunities": ("pipeline_created", "deals_won"),
-    "marketing_spend": _REVENUE,
+    "marketing_spend": _TO_REVENUE,
     "share_of_voice": ("aided_awareness",),
 }
 

@@ -11,6 +11,7 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 from metrics.catalog import STANDARD_CATALOG, Aggregation, Band, Catalog, Metric, MetricClass, Unit
+from metrics.coverage import point_coverage, without_partial
 from metrics.formatting import format_change, is_good
 from metrics.periods import Month, previous_month, same_month_last_year, trailing
 from metrics.series import Change, MonthlyData, change, monthly_values, period_value
@@ -56,6 +57,7 @@ class CardFigures(BaseModel):
     sparkline: list[float | None]
     formula_text: str
     inputs: tuple[str, ...]
+    coverage: float | None = None  # the month's coverage share; below 1 the month is partial
 
 
 def judge(metric: Metric, moved: Change | None) -> bool | None:
@@ -76,27 +78,62 @@ def _value(catalog: Catalog, key: str, data: MonthlyData, month: Month) -> float
     return period_value(catalog, key, data, [month])
 
 
-def card_figures(catalog: Catalog, key: str, data: MonthlyData, month: Month) -> CardFigures:
-    """The month's value, its changes vs last month and last year, and a 12-month sparkline."""
+def card_figures(catalog: Catalog, key: str, data: MonthlyData, month: Month, *,
+                 include_partial: bool = False) -> CardFigures:
+    """The month's value, its changes vs last month and last year, and a 12-month sparkline.
+
+    Unless ``include_partial``, months the figures cover only in part are not compared (their change is
+    "n/a") and leave the sparkline, so five days of September never read as a collapse.
+    """
     metric = catalog[key]
-    value = _value(catalog, key, data, month)
-    vs_previous = change(metric, value, _value(catalog, key, data, previous_month(month)))
-    vs_year = change(metric, value, _value(catalog, key, data, same_month_last_year(month)))
+    counted = data if include_partial else without_partial(data)
+    value, now = _value(catalog, key, data, month), _value(catalog, key, counted, month)
+    vs_previous = change(metric, now, _value(catalog, key, counted, previous_month(month)))
+    vs_year = change(metric, now, _value(catalog, key, counted, same_month_last_year(month)))
     spark_months = trailing(month, SPARKLINE_MONTHS)
-    spark = monthly_values(catalog, key, data, spark_months)
+    spark = monthly_values(catalog, key, counted, spark_months)
+    inputs = source_keys(catalog, key)
     return CardFigures(
         key=key, label=metric.label, description=metric.description, unit=metric.unit, month=month,
         value=value, vs_previous_month=vs_previous, vs_last_year=vs_year,
         previous_month_good=judge(metric, vs_previous), last_year_good=judge(metric, vs_year),
         sparkline_months=spark_months, sparkline=[spark[m] for m in spark_months],
-        formula_text=formula_text(catalog, metric), inputs=source_keys(catalog, key),
+        formula_text=formula_text(catalog, metric), inputs=inputs,
+        coverage=point_coverage(inputs, data, month) if value is not None else None,
     )
 
 
-def band_figures(catalog: Catalog, data: MonthlyData, month: Month) -> dict[Band, list[CardFigures]]:
-    """Card figures for every band, in display order; metrics missing from the catalog are skipped."""
-    return {band: [card_figures(catalog, key, data, month) for key in keys if key in catalog]
-            for band, keys in BAND_METRICS.items()}
+def band_keys(catalog: Catalog) -> dict[Band, list[str]]:
+    """Each band's metrics in display order: the standard cards, then the company's own metrics of that band."""
+    keys = {band: [k for k in standard if k in catalog] for band, standard in BAND_METRICS.items()}
+    for metric in catalog:
+        if metric.custom and metric.band in keys and metric.key not in keys[metric.band]:
+            keys[metric.band].append(metric.key)
+    return keys
+
+
+def is_tracked(catalog: Catalog, key: str, data: MonthlyData) -> bool:
+    """Whether the company has any figure of ``key`` (a derived metric: any month where it can be computed)."""
+    metric = catalog[key]
+    if not metric.derived:
+        return bool(data.get(key))
+    months = sorted({m for k in catalog.needed_base_keys([key]) for m in data.get(k, {})})
+    return any(v is not None for v in monthly_values(catalog, key, data, months).values())
+
+
+def band_figures(catalog: Catalog, data: MonthlyData, month: Month, *,
+                 include_partial: bool = False) -> dict[Band, list[CardFigures]]:
+    """Card figures of every metric the company tracks, band by band; metrics never imported are left out
+    (``not_tracked`` lists them)."""
+    return {band: [card_figures(catalog, key, data, month, include_partial=include_partial)
+                   for key in keys if is_tracked(catalog, key, data)]
+            for band, keys in band_keys(catalog).items()}
+
+
+def not_tracked(catalog: Catalog, data: MonthlyData) -> list[str]:
+    """The One View's metrics the company has no figures for, in display order (labels)."""
+    return [catalog[key].label for keys in band_keys(catalog).values() for key in keys
+            if not is_tracked(catalog, key, data)]
 
 
 def source_keys(catalog: Catalog, key: str) -> tuple[str, ...]:

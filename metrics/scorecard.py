@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pydantic import BaseModel, Field, model_validator
 
 from metrics.catalog import Direction, Mandate, Metric, Unit
+from metrics.coverage import is_complete
 from metrics.formatting import MASK, compact, currency_symbol, format_value, masked
 from metrics.periods import Month, add_months, same_month_last_year
 from metrics.status import Rag
@@ -244,6 +245,7 @@ class TrendPoint(BaseModel):
     actual: float | None = None
     target: float | None = None
     rag: Rag = Rag.NO_DATA
+    coverage: float | None = None  # below 1: a partial month
 
 
 class KpiLine(BaseModel):
@@ -274,6 +276,7 @@ class KpiLine(BaseModel):
     cmo_confidence: int | None = None
     disagree: bool = False
     reconciliation: Reconciliation | None = None
+    coverage: float | None = None  # the month's coverage share when below a whole month
 
     @property
     def owner(self) -> str:
@@ -339,6 +342,14 @@ class KpiFigures(BaseModel):
 
     actuals: dict[Month, float | None] = Field(default_factory=dict)
     targets: dict[Month, float] = Field(default_factory=dict)
+    coverage: dict[Month, float] = Field(default_factory=dict)  # months the figures cover only in part
+
+    def status(self, month: Month, direction: Direction, thresholds: Thresholds) -> Rag:
+        """The month's RAG; a partial month is not judged against a whole month's target."""
+        actual = self.actuals.get(month)
+        if actual is not None and not is_complete(self.coverage.get(month)):
+            return Rag.PARTIAL
+        return rag_status(actual, self.targets.get(month), direction, thresholds)
 
 
 def status_history(figures: KpiFigures, direction: Direction, thresholds: Thresholds,
@@ -346,10 +357,10 @@ def status_history(figures: KpiFigures, direction: Direction, thresholds: Thresh
     """Statuses month by month from the first target up to ``upto``, for the streak."""
     months = sorted(m for m in figures.targets if m <= upto)
     if not months:
-        return [rag_status(figures.actuals.get(upto), None, direction, thresholds)]
+        return [figures.status(upto, direction, thresholds)]
     history, month = [], months[0]
     while month <= upto:
-        history.append(rag_status(figures.actuals.get(month), figures.targets.get(month), direction, thresholds))
+        history.append(figures.status(month, direction, thresholds))
         month = add_months(month, 1)
     return history
 
@@ -359,8 +370,8 @@ def trend(figures: KpiFigures, direction: Direction, thresholds: Thresholds, mon
     points = []
     for m in (add_months(month, -i) for i in range(length - 1, -1, -1)):
         actual, target = figures.actuals.get(m), figures.targets.get(m)
-        points.append(TrendPoint(month=m, actual=actual, target=target,
-                                 rag=rag_status(actual, target, direction, thresholds)))
+        points.append(TrendPoint(month=m, actual=actual, target=target, rag=figures.status(m, direction, thresholds),
+                                 coverage=figures.coverage.get(m)))
     return points
 
 
@@ -389,10 +400,10 @@ def kpi_line(terms: KpiTerms, metric: Metric, figures: KpiFigures, month: Month,
         direction=metric.direction, owner_name=terms.owner_name, owner_role=terms.owner_role,
         rationale=terms.rationale, green_at=terms.green_at, amber_at=terms.amber_at,
         actual=actual, target=target, variance=gap.absolute, variance_pct=gap.pct,
-        pct_of_target=gap.pct_of_target, rag=rag_status(actual, target, metric.direction, thresholds),
+        pct_of_target=gap.pct_of_target, rag=figures.status(month, metric.direction, thresholds),
         streak=streak(status_history(figures, metric.direction, thresholds, month)),
         trend=trend(figures, metric.direction, thresholds, month),
         commentary=commentary.text, commentary_author=commentary.author, commentary_version=commentary.version,
         ceo_confidence=votes.ceo, cmo_confidence=votes.cmo, disagree=disagreement(votes.ceo, votes.cmo),
-        reconciliation=reconciliation,
+        reconciliation=reconciliation, coverage=figures.coverage.get(month),
     )

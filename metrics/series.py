@@ -13,10 +13,12 @@ from metrics.periods import Month
 
 @dataclass(frozen=True)
 class MonthPoint:
-    """A metric's value for one month. For weighted averages ``weight`` is the total weight."""
+    """A metric's value for one month. For weighted averages ``weight`` is the total weight; ``coverage`` is the
+    share of the month's days its sources cover (below 1: a partial month, see metrics.coverage)."""
 
     value: float
     weight: float = 1.0
+    coverage: float = 1.0
 
 
 MonthlyData = Mapping[str, Mapping[Month, MonthPoint]]

@@ -10,6 +10,7 @@ class Rag(StrEnum):
     AMBER = "amber"
     RED = "red"
     NO_DATA = "no_data"
+    PARTIAL = "partial"  # the figures cover only part of the month: not judged against a month's target
 
 
 RAG_COLORS: dict[Rag, str] = {
@@ -17,6 +18,7 @@ RAG_COLORS: dict[Rag, str] = {
     Rag.AMBER: "#ed8b00",
     Rag.RED: "#c62828",
     Rag.NO_DATA: "#9e9e9e",
+    Rag.PARTIAL: "#607d8b",
 }
 
 RAG_LABELS: dict[Rag, str] = {
@@ -24,4 +26,5 @@ RAG_LABELS: dict[Rag, str] = {
     Rag.AMBER: "At risk",
     Rag.RED: "Off track",
     Rag.NO_DATA: "No data",
+    Rag.PARTIAL: "Partial month",
 }

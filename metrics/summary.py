@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from metrics.catalog import STANDARD_CATALOG, Catalog
+from metrics.coverage import is_complete, partial_label, without_partial
 from metrics.formatting import format_value
-from metrics.one_view import INDEX_OUTCOMES, INDEX_OUTPUTS, card_keys, change_text, judge
+from metrics.one_view import INDEX_OUTCOMES, INDEX_OUTPUTS, band_keys, change_text, judge
 from metrics.periods import Month, month_label, previous_month
 from metrics.series import Change, MonthlyData, change, period_value
 from metrics.trends import trailing_growth
@@ -16,15 +17,30 @@ FLAT = 0.02  # quarter-on-quarter growth under 2% either way reads as flat
 
 
 def month_summary(data: MonthlyData, month: Month, currency: str = "USD",
-                  catalog: Catalog = STANDARD_CATALOG, mask_currency: bool = False) -> list[str]:
+                  catalog: Catalog = STANDARD_CATALOG, mask_currency: bool = False,
+                  include_partial: bool = False) -> list[str]:
     """Three to six sentences about ``month``; one sentence saying so when it has no data.
 
-    ``mask_currency`` (share-safe) writes amounts of money as the mask; changes stay.
+    ``mask_currency`` (share-safe) writes amounts of money as the mask; changes stay. Months the figures
+    cover only in part are left out of every comparison unless ``include_partial``; a partial ``month`` itself
+    is described without comparisons, and says so.
     """
     if not has_data(data, month):
         return [f"No data for {month_label(month)}."]
-    return [headline(catalog, data, month, currency, mask_currency), *quarter_trend(catalog, data, month),
-            *biggest_moves(catalog, data, month, currency, mask_currency)]
+    share = month_share(data, month)
+    if not include_partial and not is_complete(share):
+        return [f"{month_label(month)} is a partial month ({partial_label(month, share)}): the figures so far are "
+                "not compared with full months. Choose a complete month, or include partial months to compare "
+                "it anyway.", headline(catalog, {k: {month: p[month]} for k, p in data.items() if month in p},
+                                        month, currency, mask_currency)]
+    counted = data if include_partial else without_partial(data)
+    return [headline(catalog, counted, month, currency, mask_currency), *quarter_trend(catalog, counted, month),
+            *biggest_moves(catalog, counted, month, currency, mask_currency)]
+
+
+def month_share(data: MonthlyData, month: Month) -> float:
+    """The least coverage of any figure in ``month`` (1 for a whole month)."""
+    return min((points[month].coverage for points in data.values() if month in points), default=1.0)
 
 
 def has_data(data: MonthlyData, month: Month) -> bool:
@@ -114,7 +130,7 @@ class Move:
 def moves_vs_last_month(catalog: Catalog, data: MonthlyData, month: Month) -> list[Move]:
     """Every card metric with a value this month and last month."""
     moves = []
-    for key in (k for k in card_keys() if k in catalog):
+    for key in (k for keys in band_keys(catalog).values() for k in keys):
         metric, value = catalog[key], _value(catalog, key, data, month)
         moved = change(metric, value, _value(catalog, key, data, previous_month(month)))
         if value is not None and moved is not None:

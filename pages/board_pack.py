@@ -21,7 +21,7 @@ PDF_KEY = "board_pack_pdf"
 page = page_header("Board pack", needs_months="Import data to build a board pack.")
 ws, url, months = page.workspace_id, page.url, page.months
 
-month = month_picker(months, "Month")
+month = month_picker(months, "Month", cached.month_coverage(url, ws))
 state = cached.review_state(url, ws, month)
 draft = not state.closed
 snapshot = state.snapshot or cached.live_review(url, ws, month, clock.today())

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from components import output_outcome as view
 from components.frame import page_header
-from components.period_picker import month_picker
+from components.period_picker import include_partial_switch, month_picker
 from components.presentation import editing, share_safe_on
 from components.saving import save_in_one_transaction
 from components.text import plain
@@ -19,6 +19,7 @@ from db.indicators import DriverMapRejected, IndicatorIn, adopt_indicator, drop_
 from importers.mapping import with_new_metrics
 from metrics.catalog import STANDARD_CATALOG
 from metrics.contrast import contrast
+from metrics.coverage import without_partial
 from metrics.drivers import effective_drivers
 from metrics.funnel import journey, weakest_stage
 from metrics.periods import month_label, trailing
@@ -36,12 +37,16 @@ def write(work: Callable[[Session], object]) -> bool:
 page = page_header("Output vs outcome", needs_months="Import data to compare outputs with outcomes.")
 url, workspace_id, months = page.url, page.workspace_id, page.months
 catalog = with_new_metrics(STANDARD_CATALOG, cached.custom_metrics(url, workspace_id))
+coverage = cached.month_coverage(url, workspace_id)
 with st.columns([1, 4])[0]:
-    month = month_picker(months)
+    month = month_picker(months, coverage=coverage)
+    include_partial = include_partial_switch(coverage)
 if month not in months:
     st.info(f"No data for {month_label(month)}. Choose a month with figures in the picker.")
     st.stop()
 data = cached.monthly_data(url, workspace_id)
+if not include_partial:  # growth over a 5-day month reads as a collapse: compare whole months only
+    data = without_partial(data)
 drivers = effective_drivers(catalog, cached.driver_overrides(url, workspace_id))
 limits = view.vanity_limits()
 traps = vanity_traps(catalog, drivers, data, month, limits)

@@ -37,7 +37,7 @@ page = page_header("Monthly review", needs_months="Import data to hold a review.
 ws, url, months = page.workspace_id, page.url, page.months
 
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    month = month_picker(months, "Month under review")
+    month = month_picker(months, "Month under review", cached.month_coverage(url, ws))
     with editing("reviewer"):
         author = forms.reviewer_name()
 state = cached.review_state(url, ws, month)

@@ -22,7 +22,7 @@ from metrics.scorecard import KpiLine
 page = page_header("Scorecard")
 ws, url, months, currency, safe = page.workspace_id, page.url, page.months, page.workspace["currency"], share_safe_on()
 with st.columns([1, 3])[0]:
-    month = month_picker(months) if months else clock.today().replace(day=1)
+    month = month_picker(months, coverage=cached.month_coverage(url, ws)) if months else clock.today().replace(day=1)
 card = cached.scorecard(url, ws, month)
 signers = {s.role: s.name for s in card.signatures}
 

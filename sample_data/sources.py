@@ -15,8 +15,9 @@ from sqlalchemy import Engine
 
 from db.engine import session_scope
 from db.ingest import ingest
+from db.overlaps import OverlapChoice
 from db.queries import monthly_data
-from db.sources import metric_sources, set_source_of_record
+from db.sources import metric_sources
 from metrics.periods import Month
 from sample_data.generator import CompanyProfile
 
@@ -52,6 +53,5 @@ def seed_sources_of_record(engine: Engine, workspace_id: int, profile: CompanyPr
     if not booked or len(finance) != 1:
         return
     ingest(engine, workspace_id, attribution_report(booked, profile.name), source_name=ATTRIBUTION_SOURCE,
-           file_name=f"{profile.name} attribution report.csv", created_by="Alignboard")
-    with session_scope(engine) as session:
-        set_source_of_record(session, workspace_id, SOURCED, finance[0], by="Alignboard")
+           file_name=f"{profile.name} attribution report.csv", created_by="Alignboard",
+           overlap=OverlapChoice.COMPARE)  # finance becomes the source of record: compared, never added

@@ -24,6 +24,7 @@ from db.imports import (
 )
 from db.ingest import ingest
 from db.models import ImportBatch, Observation
+from db.overlaps import OverlapChoice
 from db.queries import monthly_data
 from importers.mapping import ColumnChoice, ImportMapping, NewMetric, Role
 from importers.reading import read_file
@@ -37,13 +38,15 @@ FINANCE = "Month,Revenue,New customers\n2026-02,1100000,10\n2026-03,1200000,12\n
 
 
 def run(engine: Engine, workspace_id: int, text: str, *, file: str = "finance.csv", dry_run: bool = False,
-        mapping: ImportMapping | None = None, source: str = "Finance sheet"):  # noqa: ANN201 - ImportOutcome
+        mapping: ImportMapping | None = None, source: str = "Finance sheet",
+        **choices: object):  # noqa: ANN201 - ImportOutcome
     table = read_file(file, text.encode())
     with session_scope(engine) as session:
         catalog = workspace_catalog(session, workspace_id)
     mapping = mapping or suggest(table, catalog)
     mapping.source_name = source
-    return import_table(engine, workspace_id, table, mapping, created_by="Dana", dry_run=dry_run, today=TODAY)
+    return import_table(engine, workspace_id, table, mapping, created_by="Dana", dry_run=dry_run, today=TODAY,
+                        **choices)
 
 
 def values(engine: Engine, workspace_id: int, key: str) -> dict[dt.date, float]:
@@ -72,9 +75,9 @@ def test_a_dry_run_says_what_changes_and_writes_nothing(engine: Engine, workspac
 
 def test_re_importing_a_source_replaces_its_values_and_other_sources_stay(engine: Engine, workspace_id: int) -> None:
     run(engine, workspace_id, FINANCE)
-    run(engine, workspace_id, FINANCE)
+    assert run(engine, workspace_id, FINANCE).accepted  # the same source again only replaces its own values
     assert values(engine, workspace_id, "revenue") == {dt.date(2026, 2, 1): 1_100_000, MAR: 1_200_000}
-    run(engine, workspace_id, "Month,Revenue\n2026-03,50000\n", source="Shop")
+    run(engine, workspace_id, "Month,Revenue\n2026-03,50000\n", source="Shop", overlap=OverlapChoice.SEGMENT)
     run(engine, workspace_id, "Month,Revenue\n2026-03,1300000\n")
     assert values(engine, workspace_id, "revenue") == {dt.date(2026, 2, 1): 1_100_000, MAR: 1_350_000}
     assert values(engine, workspace_id, "new_customers") == {dt.date(2026, 2, 1): 10, MAR: 12}

@@ -11,9 +11,9 @@ from sqlalchemy import Engine, MetaData, select
 from db import ingest as ingest_module
 from db.engine import session_scope
 from db.ingest import frame_digest, ingest, undo_batch
+from db.overlaps import OverlapChoice
 from db.queries import monthly_data, segment_totals
 from db.workspaces import WorkspaceIn, create_workspace
-from metrics.series import MonthPoint
 from metrics.validation import ImportRejected, as_categories
 
 JAN, FEB = dt.date(2025, 1, 1), dt.date(2025, 2, 1)
@@ -26,8 +26,11 @@ def rows(*records: tuple) -> pd.DataFrame:
     return pd.DataFrame([[str(v) for v in r] for r in records], columns=columns)
 
 
-def load(engine: Engine, workspace_id: int, frame: pd.DataFrame, source: str = "ads") -> int:
-    return ingest(engine, workspace_id, frame, source_name=source, file_name=f"{source}.csv", today=TODAY).batch_id
+def load(engine: Engine, workspace_id: int, frame: pd.DataFrame, source: str = "ads", **choices: object) -> int:
+    """Import ``frame`` as ``source``; other sources of the same months are parts of the total unless told."""
+    choices = {"overlap": OverlapChoice.SEGMENT, **choices}
+    return ingest(engine, workspace_id, frame, source_name=source, file_name=f"{source}.csv", today=TODAY,
+                  **choices).batch_id
 
 
 def read(engine: Engine, workspace_id: int, key: str) -> dict[dt.date, float]:
@@ -78,7 +81,8 @@ def test_weighted_average_across_days_and_segments(engine: Engine, workspace_id:
         nps = monthly_data(session, workspace_id)["nps"]
     # January: (50*10 + 20*30 - 10*60) / 100 = 5 on 100 responses.
     assert nps[JAN].value == pytest.approx(5.0) and nps[JAN].weight == pytest.approx(100.0)
-    assert nps[FEB] == MonthPoint(pytest.approx(30.0), pytest.approx(5.0))
+    assert (nps[FEB].value, nps[FEB].weight) == (pytest.approx(30.0), pytest.approx(5.0))
+    assert nps[FEB].coverage == pytest.approx(9 / 28)  # the file's days run from 5 Jan to 9 Feb
 
 
 def test_blank_weight_on_an_unweighted_row_is_accepted(engine: Engine, workspace_id: int) -> None:
@@ -120,7 +124,7 @@ def test_reimport_replaces_the_same_source_only(engine: Engine, workspace_id: in
     load(engine, workspace_id, rows(("2025-01-07", "clicks", "", 5)), "social")
     load(engine, workspace_id, rows(("2025-01-31", "revenue", "", 900)), "crm")
     result = ingest(engine, workspace_id, rows(("2025-01-05", "clicks", "", 12), ("2025-01-06", "clicks", "", 1)),
-                    source_name="ads", today=TODAY)
+                    source_name="ads", today=TODAY, overlap=OverlapChoice.SEGMENT)
     assert result.replaced == 1
     assert read(engine, workspace_id, "clicks") == {JAN: 18.0, FEB: 4.0}  # ads 13 (not 23) + social 5
     assert read(engine, workspace_id, "revenue") == {JAN: 900.0}

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, func, select, text
 from db.engine import alembic_config, session_scope
 from db.ingest import ingest, undo_batch
 from db.models import MonthTotal, Observation
+from db.overlaps import OverlapChoice
 from db.queries import ACTIVE, COUNTED, RECORD_JOIN, Record
 from db.sources import clear_source_of_record, set_source_of_record
 
@@ -41,10 +42,11 @@ def _recomputed_totals(engine: Engine, workspace_id: int) -> dict[tuple[str, dt.
 
 def test_totals_follow_imports_replacements_undo_and_sources_of_record(engine: Engine, workspace_id: int) -> None:
     ingest(engine, workspace_id, _rows({"revenue": 100.0, "clicks": 10.0}), source_name="finance")
-    ingest(engine, workspace_id, _rows({"revenue": 120.0}), source_name="crm")
+    ingest(engine, workspace_id, _rows({"revenue": 120.0}), source_name="crm", overlap=OverlapChoice.SEGMENT)
     assert _stored_totals(engine, workspace_id)[("revenue", JAN)] == 220.0
 
-    replacing = ingest(engine, workspace_id, _rows({"revenue": 130.0}), source_name="crm")  # crm's January again
+    replacing = ingest(engine, workspace_id, _rows({"revenue": 130.0}), source_name="crm",
+                       overlap=OverlapChoice.SEGMENT)  # crm's January again
     assert _stored_totals(engine, workspace_id)[("revenue", JAN)] == 230.0
     with session_scope(engine) as session:
         set_source_of_record(session, workspace_id, "revenue", "finance")

@@ -77,7 +77,7 @@ def test_contrast_labels_each_side_with_its_class(seeded_url: str) -> None:
     northwind = company(seeded_url, "Northwind Analytics")
     growth = trailing_growth(STANDARD_CATALOG, "impressions", northwind["data"], northwind["months"][-1], 3)
     assert impressions["3 months"] == f"{growth * 100:+.1f}%"
-    assert impressions["Meant to drive"] == "Pipeline created, New bookings"
+    assert impressions["Meant to drive"] == "Pipeline created, New bookings, Revenue"
 
 
 def test_journey_momentum_names_the_weakest_stage(seeded_url: str) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, select
 
 from db.engine import session_scope
 from db.ingest import ingest
+from db.overlaps import OverlapChoice
 from db.queries import monthly_data, months_with_data, segment_totals, sources_for_month
 from db.scorecard import save_draft, scorecard_for_month, sign_agreement
 from db.source_models import SourceOfRecordRow
@@ -41,7 +42,7 @@ def load(engine: Engine, workspace_id: int, rows: list[tuple], source: str) -> N
     """Rows of (date, metric, value[, segment[, weight]])."""
     full = [(*row, *("", 1.0)[len(row) - 3:]) for row in rows]
     frame = pd.DataFrame(full, columns=["date", "metric", "value", "segment", "weight"]).astype(str)
-    ingest(engine, workspace_id, frame, source_name=source, today=TODAY)
+    ingest(engine, workspace_id, frame, source_name=source, today=TODAY, overlap=OverlapChoice.SEGMENT)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""client companies (slug, logo, archive, demo flag), an audit trail, month coverage, content digests
+"""client companies (slug, logo, archive, demo flag), an audit trail, month coverage, content digests, sources
+that are parts of a total
 
 Revision ID: 0008
 Revises: 0007
@@ -66,9 +67,21 @@ def upgrade() -> None:
         batch.add_column(sa.Column("content_digest", sa.String(length=64), server_default="", nullable=False))
         batch.add_column(sa.Column("skipped_rows", sa.Integer(), server_default="0", nullable=False))
     op.create_index("ix_import_batch_digest", "import_batch", ["workspace_id", "file_digest"])
+    op.create_table(
+        "part_source",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
+        sa.Column("metric_key", sa.String(length=64), nullable=False),
+        sa.Column("source_name", sa.String(length=255), nullable=False),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"], name=op.f("fk_part_source_workspace_id_workspace"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_part_source")),
+        sa.UniqueConstraint("workspace_id", "metric_key", "source_name", name=op.f("uq_part_source_workspace_id")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("part_source")
     op.drop_index("ix_import_batch_digest", table_name="import_batch")
     with op.batch_alter_table("import_batch") as batch:
         batch.drop_column("skipped_rows")
