@@ -46,7 +46,7 @@ from importers.mapping import (
 )
 from importers.naming import Beside, rate_reason, reference_reason
 from importers.reading import SourceTable
-from metrics.catalog import STANDARD_CATALOG, Catalog, Unit
+from metrics.catalog import STANDARD_CATALOG, Catalog, MetricClass, Unit
 
 SAMPLE_ROWS = 500
 WORD = r"[^\W\d_]{4,}"  # four letters in a row: a word, not a currency code or "n/a"
@@ -191,7 +191,7 @@ def _suggest_wide(table: SourceTable, profiles: dict[str, ColumnProfile], catalo
                                          choices)
         else:
             chosen[column] = _text_choice(column, profiles[column], layout, date_column)
-    matches = _settle_survey_weights(_in_context(matches, table, layout), choices)
+    matches = _settle_survey_weights(_in_context(matches, table, layout, choices), choices)
     chosen.update(settle_repeats(matches, table, choices))
     mapping = ImportMapping(layout=layout, columns={c: chosen[c] for c in table.columns})
     used = list(dict.fromkeys(mapping.metric_columns().values()))
@@ -223,13 +223,25 @@ def _doubt(match: HeaderMatch, most: float, why: str) -> HeaderMatch:
     return replace(match, confidence=min(match.confidence, most), doubt=why)
 
 
-def _in_context(matches: dict[str, HeaderMatch], table: SourceTable, layout: Layout) -> dict[str, HeaderMatch]:
+def _in_context(matches: dict[str, HeaderMatch], table: SourceTable, layout: Layout,
+                catalog: Catalog) -> dict[str, HeaderMatch]:
     """What the rest of the file says: an ad platform's revenue, a web tool's revenue, a cost in a P&L."""
     sure = {m.key for m in matches.values() if m.key and m.confidence >= SURE}
     about_ads = layout == Layout.AD_PLATFORM or bool(sure & set(AD_SIGNALS)) or any(
         m.beside == Beside.CHANNEL and m.key == "marketing_spend" for m in matches.values())
     web = sum(normalize(c) in WEB_ANALYTICS_NAMES for c in table.columns) >= 2
-    return {c: _in_file(m, layout, about_ads, web) for c, m in matches.items()}
+    return {c: _credited(_in_file(m, layout, about_ads, web), catalog) for c, m in matches.items()}
+
+
+def _credited(match: HeaderMatch, catalog: Catalog) -> HeaderMatch:
+    """Revenue or pipeline under a marketing channel's name is what attribution credits it with, not a part
+    of the booked figure (regions and markets, named like the other columns, are parts)."""
+    metric = catalog.get(match.key) if match.key else None
+    if metric is None or match.beside != Beside.CHANNEL or match.note:
+        return match
+    if metric.metric_class == MetricClass.OUTCOME and metric.unit == Unit.CURRENCY:
+        return _doubt(match, 0.6, f"{metric.label.lower()} credited to a channel by attribution, not booked")
+    return match
 
 
 def _in_file(match: HeaderMatch, layout: Layout, about_ads: bool, web: bool) -> HeaderMatch:

@@ -181,6 +181,9 @@ CASES: list[tuple[str, Layout, dict[str, Expect]]] = [
     ("market_suffix_columns.csv", Layout.WIDE, {
         "Week": DATE, **channels("marketing_spend", "spend_{}", ["US", "UK", "DE"]),
         **channels("revenue", "revenue_{}", ["US", "UK", "DE"])}),
+    ("attributed_revenue_by_channel.csv", Layout.WIDE, {
+        "Month": DATE, **channels("marketing_spend", "{} spend", ["Search", "Social", "Email"]),
+        "Search revenue": ask("Revenue"), "Social revenue": ask("Revenue"), "Email revenue": ask("Revenue")}),
     ("pivot_sum_of.csv", Layout.WIDE, {
         "Month": DATE, "Sum of Spend": SPEND, "Sum of Clicks": CLICKS, "Count of Campaign": NO_METRIC}),
     ("marketing_monthly.csv", Layout.WIDE, {

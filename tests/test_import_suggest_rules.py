@@ -152,6 +152,14 @@ def test_responses_belong_to_the_files_one_survey_score(header: str, expected: s
     assert (responses.role == Role.METRIC) == (expected is not None)
 
 
+@pytest.mark.parametrize(("header", "role"), [
+    ("Revenue - Search", Role.IGNORE), ("Pipeline (Paid social)", Role.IGNORE), ("Channel0_revenue", Role.IGNORE),
+    ("Search sessions", Role.METRIC), ("Search spend", Role.METRIC),
+])
+def test_revenue_under_a_marketing_channels_name_is_attribution_and_only_offered(header: str, role: Role) -> None:
+    assert choice(f"Month,{header}\n2026-01,1200\n", header).role == role
+
+
 def test_one_channel_column_with_an_unknown_word_is_asked_about_and_several_make_a_pattern() -> None:
     lone = choice("Week,kitten_spend\n2026-01-05,10\n", "kitten_spend")
     assert lone.role == Role.IGNORE and "might be Marketing spend" in lone.note
