@@ -259,18 +259,18 @@ def _settle_survey_weights(matches: dict[str, HeaderMatch], catalog: Catalog) ->
     """"Responses" belong to the file's one survey score (NPS, confidence, awareness); with none, ask."""
     scores = {m.key for m in matches.values() if m.key and m.confidence >= SURE and catalog[m.key].weight_key}
     weights = {catalog[k].weight_key: k for k in scores}
-    settled = dict(matches)
-    for column, match in matches.items():
-        generic = match.phrase in SURVEY_WEIGHT_NAMES and match.beside == Beside.NOTHING
-        if not generic or match.key not in {m.weight_key for m in catalog if m.weight_key}:
-            continue
-        if len(weights) == 1:
-            weight, score = next(iter(weights.items()))
-            settled[column] = replace(match, key=weight, confidence=0.85, note=(
-                f"the responses behind {catalog[score].label}, the file's only survey score"))
-        else:
-            settled[column] = _doubt(match, 0.6, "the responses to which survey?")
-    return settled
+    return {c: _survey_weight(m, weights, catalog) for c, m in matches.items()}
+
+
+def _survey_weight(match: HeaderMatch, weights: dict[str, str], catalog: Catalog) -> HeaderMatch:
+    generic = match.phrase in SURVEY_WEIGHT_NAMES and match.beside == Beside.NOTHING
+    if not generic or match.key not in {m.weight_key for m in catalog if m.weight_key}:
+        return match
+    if len(weights) != 1:
+        return _doubt(match, 0.6, "the responses to which survey?")
+    weight, score = next(iter(weights.items()))
+    return replace(match, key=weight, confidence=0.85, note=(
+        f"the responses behind {catalog[score].label}, the file's only survey score"))
 
 
 # --- Several columns for one metric: channels, totals and repeats ---------------------------------
