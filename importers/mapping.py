@@ -4,12 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
 from importers.cells import DateOrder
 from importers.grain import Grain, WeekAnchor
+from importers.naming import (
+    BASELINE_NOTE,
+    CAMEL,
+    EXPOSURE_NOTE,
+    MIX_KINDS,
+    NOISE_WORDS,
+    NOT_A_METRIC_REASON,
+    TOTAL_WORDS,
+    Beside,
+    HeaderParts,
+    Word,
+    beside_kind,
+    channel_aside,
+    header_parts,
+    mix_suffix,
+    not_a_metric,
+    not_added_reason,
+    qualified_aside,
+    rate_reason,
+    reference_reason,
+)
 from metrics.catalog import Aggregation, Band, Catalog, Direction, Mandate, Metric, MetricClass, Unit
 
 
@@ -141,9 +163,11 @@ def with_new_metrics(base: Catalog, metrics: list[NewMetric]) -> Catalog:
 
 # --- Suggestions ---------------------------------------------------------------------------------
 
+SURE = 0.75  # below this a suggestion is only offered: the column stays unmapped and its note names the candidate
+
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "revenue": ("revenue", "sales", "net revenue", "total revenue", "net sales", "turnover", "umsatz",
-                "recognised revenue", "recognized revenue"),
+    "revenue": ("revenue", "revenues", "sales", "net revenue", "total revenue", "net sales", "turnover", "umsatz",
+                "recognised revenue", "recognized revenue", "sales revenue"),
     "new_bookings": ("bookings", "new bookings", "acv", "new acv", "closed won amount", "won amount"),
     "gross_profit": ("gross profit", "gp"),
     "mrr_start": ("mrr start", "starting mrr", "opening mrr", "beginning mrr", "mrr at start"),
@@ -154,9 +178,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "new_customers": ("new customers", "customers won", "new logos", "new accounts"),
     "customers_lost": ("customers lost", "churned customers", "lost customers", "cancellations", "churned logos"),
     "marketing_spend": ("cost", "spend", "ad spend", "amount spent", "media spend", "marketing spend", "costs",
-                        "total cost", "kosten", "budget spent"),
+                        "total cost", "kosten", "budget spent", "spent", "total spent", "media cost", "ad cost",
+                        "advertising spend", "advertising cost", "spend amount"),
     "sales_spend": ("sales spend", "sales cost", "sales costs"),
-    "impressions": ("impressions", "impr", "imps", "impressions total", "views impressions"),
+    "impressions": ("impressions", "impression", "impr", "imps", "impressions total", "views impressions"),
     "clicks": ("clicks", "link clicks", "clicks all", "all clicks", "klicks"),
     "sessions": ("sessions", "visits", "website sessions", "site visits"),
     "content_published": ("content published", "posts published", "articles published", "posts", "articles"),
@@ -176,6 +201,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "aided_awareness": ("aided awareness", "brand awareness", "awareness"),
     "share_of_voice": ("share of voice", "sov"),
 }
+# Names that point to a metric without pinning it down: LinkedIn's "Leads" are form fills, not MQLs; Meta's
+# "Results" count whatever each campaign optimises for; Google's "Interactions" mix clicks and views. Meta's
+# "Link clicks" are exactly the clicks the catalog means ("Clicks (all)" count likes and comments too).
+SYNONYM_WEIGHTS: dict[str, float] = {
+    "link clicks": 1.0, "leads": 0.7, "results": 0.7, "interactions": 0.7, "accounts": 0.7, "confidence": 0.7,
+    "key events": 0.7,
+    "posts": 0.8, "articles": 0.8, "awareness": 0.8, "responses": 0.85, "respondents": 0.85, "sample size": 0.85,
+    "sales": 0.9, "gp": 0.9, "expansion": 0.85, "contraction": 0.85, "wins": 0.85, "losses": 0.85,
+}
+SYNONYM_WEIGHT = 0.95  # a usual name for the metric in some tool's export ("Impr.", "Amount spent")
+GENERIC_SPEND = ("cost", "costs", "total cost", "kosten")  # spend beside ad figures; in a P&L, any cost
 
 SUGGESTED_NEW_METRICS: dict[str, NewMetric] = {
     "conversions": NewMetric(key="conversions", label="Conversions", unit=Unit.COUNT,
@@ -184,24 +220,30 @@ SUGGESTED_NEW_METRICS: dict[str, NewMetric] = {
                                   description="Value of conversions as reported by the ad platforms."),
 }
 NEW_METRIC_SYNONYMS = {
-    "conversions": ("conversions", "conv", "all conv", "results", "purchases", "conversions all"),
+    "conversions": ("conversions", "conversion", "conv", "all conv", "results", "purchases", "conversions all",
+                    "key events"),
     "conversion_value": ("conversion value", "conv value", "all conv value", "purchase value", "purchases value",
-                         "total conversion value", "results value"),
+                         "total conversion value", "results value", "purchases conversion value",
+                         "conversions value", "total purchase value"),
 }
 
-DATE_WORDS = ("date", "day", "week", "month", "period", "time", "datum", "fecha", "reporting starts", "tag")
+DATE_WORDS = ("date", "day", "week", "month", "period", "time", "datum", "fecha", "reporting starts", "tag", "dt",
+              "wk strt dt", "week start")
 SEGMENT_WORDS = ("platform", "channel", "network", "source", "medium", "region", "country", "market", "segment",
-                 "product", "team", "publisher")
+                 "product", "team", "publisher", "geo", "dma", "city", "territory", "province", "location")
 DETAIL_WORDS = ("campaign", "ad group", "adgroup", "ad set", "adset", "ad name", "ad", "account", "keyword",
                 "creative", "placement", "device")
+AD_BREAKDOWN_WORDS = (*DETAIL_WORDS, "platform", "network", "publisher", "channel", "source", "medium")
 CRM_WORDS = {
     Role.DEAL_ID: ("opportunity id", "deal id", "record id", "id", "opportunity id 18", "deal number"),
-    Role.CREATED_DATE: ("created date", "create date", "created", "created on", "opened date", "date created"),
+    Role.CREATED_DATE: ("created date", "create date", "created", "created on", "opened date", "date created",
+                        "engage date", "engaged date"),
     Role.CLOSE_DATE: ("close date", "closed date", "closed", "close", "won date", "date closed"),
     Role.STAGE: ("stage", "deal stage", "opportunity stage", "status", "sales stage"),
-    Role.AMOUNT: ("amount", "deal amount", "deal value", "value", "opportunity amount", "acv", "arr", "total value"),
+    Role.AMOUNT: ("amount", "deal amount", "deal value", "value", "opportunity amount", "acv", "arr", "total value",
+                  "close value", "closed value", "sale amount", "sales amount", "deal size", "opportunity value"),
     Role.LEAD_SOURCE: ("lead source", "source", "original source", "opportunity source", "deal source",
-                       "lead origin", "channel"),
+                       "lead origin", "channel", "original traffic source"),
 }
 LONG_WORDS = {
     Role.METRIC_NAME: ("metric", "kpi", "measure", "indicator", "metric name", "kennzahl"),
@@ -238,7 +280,7 @@ def header_unit(header: str) -> str | None:
 
 def normalize(header: str) -> str:
     """Lower-case words without units or punctuation: "Cost (USD)" -> "cost", "Impr." -> "impr"."""
-    text = UNIT_IN_HEADER.sub(" ", str(header))
+    text = CAMEL.sub(" ", UNIT_IN_HEADER.sub(" ", str(header)))
     text = text.replace("&", " and ").replace("%", " ").lower()
     text = re.sub(r"[^\w]+", " ", text).replace("_", " ")
     return " ".join(text.split())
@@ -265,25 +307,153 @@ def unit_fits(unit: str | None, metric: Metric) -> bool:
     return metric.unit == Unit.CURRENCY
 
 
+def is_summed(metric: Metric) -> bool:
+    """Added up over days and columns: a sum, or any money or count (customers at month end included)."""
+    return metric.aggregation == Aggregation.SUM or metric.unit in (Unit.CURRENCY, Unit.COUNT)
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """What a header says about the metric it holds, and how sure that reading is (0 to 1)."""
+
+    key: str | None = None
+    confidence: float = 0.0
+    phrase: str = ""  # the metric's name as found: "spend" in tv_S
+    channel: str = ""  # the channel beside it, as written: "tv", "Search", "Channel0"
+    beside: Beside = Beside.NOTHING
+    side: str = ""  # where the words beside the name stand: "before", "after" or "aside"
+    weight: float = 1.0  # how surely the phrase alone names the metric
+    convention: str = ""  # "marketing-mix naming" for tv_S
+    reason: str = ""  # why the header names no metric: a rate, a competitor's figure, …
+    doubt: str = ""  # why the reading is less sure than the name alone says
+    note: str = ""  # what to tell the user instead of the usual "exact name" or "matches …"
+
+
+FIT = {Beside.NOTHING: 1.0, Beside.CHANNEL: 0.92, Beside.OTHER: 0.65, Beside.QUALIFIER: 0.62, Beside.PERIOD: 0.5}
+QUALIFIED_ASIDE = 0.97  # "Clicks (all)": the metric, of a broader kind than a plain "Link clicks"
+MIX_CONVENTION = "marketing-mix naming"
+EXPOSURE_WORDS = {"clicks", "click", "impressions", "impression"}
+
+
+def metric_phrases(metric: Metric) -> list[tuple[tuple[str, ...], float]]:
+    """Every name of a metric as words, each with how surely it names the metric on its own."""
+    names = [(normalize(metric.label), 1.0), (metric.key.replace("_", " "), 1.0)]
+    synonyms = SYNONYMS.get(metric.key) or NEW_METRIC_SYNONYMS.get(metric.key, ())
+    names += [(s, SYNONYM_WEIGHTS.get(s, SYNONYM_WEIGHT)) for s in synonyms]
+    return [(tuple(name.split()), weight) for name, weight in names if name]
+
+
+def match_header(header: str, catalog: Catalog, unit: str | None = None) -> HeaderMatch:
+    """The metric a header names, if any, with how sure the reading is and why.
+
+    Rates, averages and per-unit values name no added-up metric; competitors' figures, controls, plans,
+    targets and last year's figures name none of the company's own.
+    """
+    if not_a_metric(header):
+        return HeaderMatch(reason=NOT_A_METRIC_REASON)
+    if reason := reference_reason(header):
+        return HeaderMatch(reason=reason)
+    text, convention = _mix_reading(header)
+    if text is None:
+        return HeaderMatch(reason=convention)
+    rate = rate_reason(text) or not_added_reason(text)
+    metrics = [m for m in catalog if not m.derived and unit_fits(unit, m) and not (rate and is_summed(m))]
+    found = _best_match(header_parts(text), metrics)
+    if found.key is None:
+        return HeaderMatch(reason=rate or _percent_reason(text, catalog, unit))
+    if rate and found.beside != Beside.NOTHING:
+        found = replace(found, confidence=min(found.confidence, 0.6))
+    return replace(found, convention=convention)
+
+
+def _mix_reading(header: str) -> tuple[str | None, str]:
+    """Marketing-mix suffixes spelled out: tv_S -> "tv spend"; (None, why) when the suffix names no metric."""
+    mix = mix_suffix(header)
+    if mix is None:
+        return header, ""
+    stem, tag = mix
+    if tag == "B":
+        return None, BASELINE_NOTE
+    if tag == "P":  # Robyn's "paid media exposure": clicks or impressions only when the stem says so
+        says = {w.lower for w in header_parts(stem).words}
+        return (stem, MIX_CONVENTION) if says & EXPOSURE_WORDS else (None, EXPOSURE_NOTE)
+    return f"{stem} {MIX_KINDS[tag]}", MIX_CONVENTION
+
+
+def _percent_reason(text: str, catalog: Catalog, unit: str | None) -> str:
+    if unit != "%":
+        return ""
+    other = _best_match(header_parts(text), [m for m in catalog if not m.derived])
+    if other.key is None:
+        return ""
+    return f"a percentage (a % sign in the header or the values): not {catalog[other.key].label}, which is added up"
+
+
+def _best_match(parts: HeaderParts, metrics: list[Metric]) -> HeaderMatch:
+    words = parts.lower_words
+    best = HeaderMatch()
+    for metric in metrics:
+        for phrase, weight in metric_phrases(metric):
+            for start in _places(words, phrase):
+                found = _fit(parts, metric.key, phrase, start, weight)
+                if (found.confidence, len(found.phrase)) > (best.confidence, len(best.phrase)):
+                    best = found
+    return best
+
+
+def _places(words: list[str], phrase: tuple[str, ...]) -> list[int]:
+    size = len(phrase)
+    return [i for i in range(len(words) - size + 1) if tuple(words[i:i + size]) == phrase]
+
+
+def _fit(parts: HeaderParts, key: str, phrase: tuple[str, ...], start: int, weight: float) -> HeaderMatch:
+    """How well ``phrase`` at ``start`` explains the header: what stands beside it, and the confidence."""
+    before, after = _kept(parts.words[:start]), _kept(parts.words[start + len(phrase):])
+    found = HeaderMatch(key, weight, " ".join(phrase), weight=weight)
+    if before and after:  # words on both sides: a kind of the metric, not a channel
+        fits = len(before) + len(after) <= 3
+        return replace(found, confidence=weight * FIT[Beside.QUALIFIER], beside=Beside.QUALIFIER) if fits else \
+            HeaderMatch()
+    if not before and not after:
+        return _alone(found, parts)
+    words, side = (before, "before") if before else (after, "after")
+    kind = beside_kind([w.lower for w in words])
+    if len(words) > (4 if kind == Beside.CHANNEL else 2):
+        return HeaderMatch()
+    channel = parts.span(words)[:120] if kind in (Beside.CHANNEL, Beside.OTHER) else ""
+    return replace(found, confidence=weight * FIT[kind], beside=kind, side=side, channel=channel)
+
+
+def _kept(words: tuple[Word, ...]) -> tuple[Word, ...]:
+    """Words that say something beside a metric's name: not "Sum of", currency codes or "total"."""
+    return tuple(w for w in words if w.lower not in NOISE_WORDS and w.lower not in TOTAL_WORDS)
+
+
+def _alone(found: HeaderMatch, parts: HeaderParts) -> HeaderMatch:
+    """The name alone, perhaps with a channel or a kind in brackets: "Spend (Search)", "Clicks (all)"."""
+    if aside := channel_aside(parts):
+        return replace(found, confidence=found.weight * FIT[Beside.CHANNEL], beside=Beside.CHANNEL, side="aside",
+                       channel=aside[:120])
+    weight = found.weight * (QUALIFIED_ASIDE if qualified_aside(parts) else 1.0)
+    return replace(found, confidence=weight, weight=weight)
+
+
 def suggest_metric(header: str, catalog: Catalog, unit: str | None = None) -> tuple[str | None, float]:
-    """The base metric a header most likely holds, with a score from 0 to 1."""
-    name = normalize(header)
-    best: tuple[str | None, float] = (None, 0.0)
-    for metric in catalog:
-        if metric.derived or not unit_fits(unit, metric):
-            continue
-        phrases = (normalize(metric.label), metric.key.replace("_", " "), *SYNONYMS.get(metric.key, ()))
-        score = phrase_score(name, phrases)
-        if score > best[1]:
-            best = (metric.key, score)
-    return best if best[1] >= 0.5 else (None, 0.0)
+    """The base metric a header most likely holds, with a score from 0 to 1 (below ``SURE``: only a guess)."""
+    found = match_header(header, catalog, unit)
+    return (found.key, round(found.confidence, 3)) if found.key and found.confidence >= 0.5 else (None, 0.0)
+
+
+def suggestion_catalog(catalog: Catalog) -> Catalog:
+    """``catalog`` plus the new metrics the app offers for ad exports (conversions, conversion value)."""
+    return with_new_metrics(catalog, list(SUGGESTED_NEW_METRICS.values()))
 
 
 def suggest_new_metric(header: str) -> NewMetric | None:
-    name = normalize(header)
-    scored = [(phrase_score(name, phrases), key) for key, phrases in NEW_METRIC_SYNONYMS.items()]
-    score, key = max(scored)
-    return SUGGESTED_NEW_METRICS[key] if score >= 0.5 else None
+    """The new metric (conversions, conversion value) a header names, when the catalog has none for it."""
+    new = Catalog([m.to_metric() for m in SUGGESTED_NEW_METRICS.values()])
+    key, _ = suggest_metric(header, new)
+    return SUGGESTED_NEW_METRICS[key] if key else None
 
 
 def role_score(header: str, phrases: tuple[str, ...]) -> float:

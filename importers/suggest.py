@@ -1,47 +1,65 @@
 """First guesses for a new file: its layout, which column is the date, which are metrics and segments.
 
-The user confirms or changes every guess; a saved preset replaces them for files of the same shape.
+The user confirms or changes every guess; a saved preset replaces them for files of the same shape. A guess
+is never confidently wrong: each mapped column carries how sure the app is (``ColumnChoice.confidence``) and
+why (``ColumnChoice.note``). Below ``SURE`` the column stays unmapped and its note names the candidate, so
+the mapping screen can ask. Rates, averages, per-unit values, competitors' figures, controls, plans, targets
+and last year's figures are never mapped to a metric that is added up.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from importers.cells import NumberColumn, parse_dates, parse_numbers
 from importers.mapping import (
+    AD_BREAKDOWN_WORDS,
     CRM_WORDS,
     DATE_WORDS,
     DETAIL_WORDS,
+    GENERIC_SPEND,
     LONG_WORDS,
     LOST,
     MARKETING,
     NOT_MARKETING,
+    ROLE_TITLES,
     SEGMENT_WORDS,
+    SUGGESTED_NEW_METRICS,
+    SURE,
     WON,
     ColumnChoice,
+    HeaderMatch,
     ImportMapping,
     Layout,
     Role,
     header_unit,
+    is_summed,
+    match_header,
+    normalize,
     role_score,
-    suggest_metric,
-    suggest_new_metric,
     suggest_source_name,
+    suggestion_catalog,
     words_match,
 )
+from importers.naming import Beside, rate_reason, reference_reason
 from importers.reading import SourceTable
-from metrics.catalog import STANDARD_CATALOG, Catalog
+from metrics.catalog import STANDARD_CATALOG, Catalog, MetricClass, Unit
 
 SAMPLE_ROWS = 500
-RATE_HEADER = re.compile(r"/|\bper\b|\bavg\b|average|\brate\b|\bcpc\b|\bcpm\b|\bcpa\b|\bctr\b|\broas\b|%|\bshare\b",
-                         re.IGNORECASE)
 WORD = r"[^\W\d_]{4,}"  # four letters in a row: a word, not a currency code or "n/a"
 AD_METRICS = ("impressions", "clicks", "marketing_spend")
+AD_SIGNALS = ("impressions", "clicks", "conversions", "conversion_value")  # a file about ads, not a P&L
 _AD_CATALOG = Catalog([STANDARD_CATALOG[k] for k in AD_METRICS])
+WEB_ANALYTICS_NAMES = ("users", "new users", "active users", "total users", "event count", "key events",
+                       "engaged sessions", "views", "engagement rate", "bounce rate", "average engagement time",
+                       "views per session", "sessions per user", "average session duration")
+SURVEY_WEIGHT_NAMES = ("responses", "survey responses", "respondents", "sample size", "sample", "n")
+PATTERN_FIT = 0.85  # an unknown word beside a metric's name, repeated across columns: a channel
+SMALL_MONEY = 5.0  # money values all below this, mostly with cents: a per-unit value rather than a total
+TOTAL_TOLERANCE = 0.005
 
 
 @dataclass(frozen=True)
@@ -54,6 +72,20 @@ class ColumnProfile:
     distinct: int
     filled: int
     unit: str | None
+    low: float | None = None  # smallest and largest number among the first values
+    high: float | None = None
+    fractional: float = 0.0  # share of the numbers that are not whole
+
+    @property
+    def fractions_only(self) -> bool:
+        """Every value between 0 and 1, some of them in between: a rate, not a count."""
+        return self.low is not None and self.low >= 0 and self.high <= 1 and self.fractional > 0
+
+    @property
+    def small_decimals(self) -> bool:
+        """Money values all below a few units, mostly with cents: a per-unit value, not a total."""
+        return (self.low is not None and max(abs(self.low), abs(self.high)) < SMALL_MONEY
+                and self.fractional >= 0.5)
 
 
 def profile(table: SourceTable, hint: str | None = None) -> dict[str, ColumnProfile]:
@@ -78,14 +110,25 @@ def _profile_column(name: str, values: pd.Series, hint: str) -> ColumnProfile:
     plain_numbers = pd.api.types.is_numeric_dtype(filled) or (dates.label == "Excel day numbers")
     if plain_numbers and not words_match(name, DATE_WORDS):
         date_ok = np.zeros_like(date_ok)  # day numbers count as dates only under a date-like header
+    return ColumnProfile(name, float(date_ok.mean()), float(number_ok.mean()), int(text.nunique()), len(filled),
+                         _unit(name, numbers), *_number_range(numbers.values[number_ok]))
+
+
+def _unit(name: str, numbers: NumberColumn) -> str | None:
     unit = header_unit(name)
     if unit is None and numbers.percent.mean() > 0.5:
         unit = "%"
     if unit is None and numbers.currency is not None:
         markers = [m for m in numbers.currency if m]
         unit = max(set(markers), key=markers.count) if markers else None
-    return ColumnProfile(name, float(date_ok.mean()), float(number_ok.mean()), int(text.nunique()), len(filled),
-                         unit)
+    return unit
+
+
+def _number_range(numbers: np.ndarray) -> tuple[float | None, float | None, float]:
+    if numbers.size == 0:
+        return None, None, 0.0
+    whole = np.isclose(numbers, np.round(numbers))
+    return float(numbers.min()), float(numbers.max()), float(1 - whole.mean())
 
 
 def suggest(table: SourceTable, catalog: Catalog, layout: Layout | None = None) -> ImportMapping:
@@ -111,9 +154,9 @@ def detect_layout(table: SourceTable, profiles: dict[str, ColumnProfile]) -> Lay
     if any(role_score(c, LONG_WORDS[Role.METRIC_NAME]) >= 0.9 for c in text_columns) and any(
             role_score(c, LONG_WORDS[Role.VALUE]) >= 0.9 for c in columns):
         return Layout.LONG
-    ad_metrics = {suggest_metric(c, _AD_CATALOG)[0] for c in columns if not RATE_HEADER.search(c)}
-    breakdowns = [c for c in text_columns if words_match(c, DETAIL_WORDS) or words_match(c, SEGMENT_WORDS)]
-    if len(ad_metrics & set(AD_METRICS)) >= 2 and breakdowns:
+    ad_metrics = {m.key for c in columns if (m := match_header(c, _AD_CATALOG)).key and m.confidence >= SURE}
+    breakdowns = [c for c in text_columns if words_match(c, AD_BREAKDOWN_WORDS)]  # campaigns, not regions
+    if len(ad_metrics) >= 2 and breakdowns:
         return Layout.AD_PLATFORM
     return Layout.WIDE
 
@@ -124,19 +167,35 @@ def _date_column(table: SourceTable, profiles: dict[str, ColumnProfile]) -> str 
     return max(candidates)[3] if candidates else None
 
 
+def _date_choice(column: str, profile: ColumnProfile) -> ColumnChoice:
+    named = words_match(column, DATE_WORDS)
+    confidence = 0.5 + 0.5 * profile.date_share if named else 0.95 * profile.date_share
+    return ColumnChoice(role=Role.DATE, confidence=round(confidence, 2),
+                        note=f"dates in {profile.date_share:.0%} of the first rows")
+
+
+# --- Wide and ad-platform files ---------------------------------------------------------------------
+
+
 def _suggest_wide(table: SourceTable, profiles: dict[str, ColumnProfile], catalog: Catalog,
                   layout: Layout) -> ImportMapping:
-    mapping = ImportMapping(layout=layout)
+    choices = suggestion_catalog(catalog)
     date_column = _date_column(table, profiles)
-    scores: dict[str, float] = {}
+    chosen: dict[str, ColumnChoice] = {}
+    matches: dict[str, HeaderMatch] = {}
     for column in table.columns:
         if column == date_column:
-            mapping.columns[column] = ColumnChoice(role=Role.DATE)
-        elif _looks_numeric(column, profiles[column], catalog):
-            scores[column] = _suggest_metric_column(mapping, column, profiles[column], catalog)
+            chosen[column] = _date_choice(column, profiles[column])
+        elif _looks_numeric(column, profiles[column], choices):
+            matches[column] = _by_values(match_header(column, choices, profiles[column].unit), profiles[column],
+                                         choices)
         else:
-            mapping.columns[column] = ColumnChoice(role=_text_role(column, profiles[column], layout))
-    _drop_repeated_metrics(mapping, scores)
+            chosen[column] = _text_choice(column, profiles[column], layout, date_column)
+    matches = _settle_survey_weights(_in_context(matches, table, layout, choices), choices)
+    chosen.update(settle_repeats(matches, table, choices))
+    mapping = ImportMapping(layout=layout, columns={c: chosen[c] for c in table.columns})
+    used = list(dict.fromkeys(mapping.metric_columns().values()))
+    mapping.new_metrics = [SUGGESTED_NEW_METRICS[k] for k in used if k in SUGGESTED_NEW_METRICS and k not in catalog]
     return mapping
 
 
@@ -144,37 +203,225 @@ def _looks_numeric(column: str, profile: ColumnProfile, catalog: Catalog) -> boo
     """Mostly numbers; or some numbers under a header that names a metric (typos are then reported)."""
     if not profile.filled:
         return False
-    named = suggest_metric(column, catalog, profile.unit)[1] >= 0.9 or suggest_new_metric(column) is not None
+    named = match_header(column, catalog, profile.unit).confidence >= 0.9
     return profile.number_share >= 0.8 or (named and profile.number_share >= 0.3)
 
 
-def _suggest_metric_column(mapping: ImportMapping, column: str, profile: ColumnProfile, catalog: Catalog) -> float:
-    if RATE_HEADER.search(column) and profile.unit != "%":
-        mapping.columns[column] = ColumnChoice(role=Role.IGNORE)
-        return 0.0
-    key, score = suggest_metric(column, catalog, profile.unit)
-    if key is None:
-        new = suggest_new_metric(column)
-        if new is not None:
-            key, score = new.key, 0.6
-            if new.key not in catalog and all(m.key != new.key for m in mapping.new_metrics):
-                mapping.new_metrics.append(new)
-    mapping.columns[column] = ColumnChoice(role=Role.METRIC if key else Role.IGNORE, metric=key)
-    return score
+def _by_values(match: HeaderMatch, profile: ColumnProfile, catalog: Catalog) -> HeaderMatch:
+    """Values overrule a header: fractions under a count are a rate, cents under money a per-unit value."""
+    if match.key is None or not is_summed(catalog[match.key]):
+        return match
+    unit = catalog[match.key].unit
+    if unit == Unit.COUNT and profile.fractions_only:
+        return _doubt(match, 0.5, "its values are all between 0 and 1, like a rate")
+    if unit == Unit.CURRENCY and profile.small_decimals:
+        return _doubt(match, 0.5, "its values are small decimals, like a per-unit value")
+    return match
 
 
-def _drop_repeated_metrics(mapping: ImportMapping, scores: dict[str, float]) -> None:
-    """Two columns suggesting the same metric: keep the better match, ignore the other."""
-    best: dict[str, str] = {}
-    for column, key in mapping.metric_columns().items():
-        if key in best and scores[best[key]] >= scores[column]:
-            mapping.columns[column] = ColumnChoice(role=Role.IGNORE)
+def _doubt(match: HeaderMatch, most: float, why: str) -> HeaderMatch:
+    return replace(match, confidence=min(match.confidence, most), doubt=why)
+
+
+def _in_context(matches: dict[str, HeaderMatch], table: SourceTable, layout: Layout,
+                catalog: Catalog) -> dict[str, HeaderMatch]:
+    """What the rest of the file says: an ad platform's revenue, a web tool's revenue, a cost in a P&L."""
+    sure = {m.key for m in matches.values() if m.key and m.confidence >= SURE}
+    about_ads = layout == Layout.AD_PLATFORM or bool(sure & set(AD_SIGNALS)) or any(
+        m.beside == Beside.CHANNEL and m.key == "marketing_spend" for m in matches.values())
+    web = sum(normalize(c) in WEB_ANALYTICS_NAMES for c in table.columns) >= 2
+    return {c: _credited(_in_file(m, layout, about_ads, web), catalog) for c, m in matches.items()}
+
+
+def _credited(match: HeaderMatch, catalog: Catalog) -> HeaderMatch:
+    """Revenue or pipeline under a marketing channel's name is what attribution credits it with, not a part
+    of the booked figure (regions and markets, named like the other columns, are parts)."""
+    metric = catalog.get(match.key) if match.key else None
+    if metric is None or match.beside != Beside.CHANNEL or match.note:
+        return match
+    if metric.metric_class == MetricClass.OUTCOME and metric.unit == Unit.CURRENCY:
+        return _doubt(match, 0.6, f"{metric.label.lower()} credited to a channel by attribution, not booked")
+    return match
+
+
+def _in_file(match: HeaderMatch, layout: Layout, about_ads: bool, web: bool) -> HeaderMatch:
+    if match.key == "revenue" and layout == Layout.AD_PLATFORM:
+        return replace(match, key="conversion_value", confidence=min(match.confidence, 0.8), note=(
+            "an ad platform's revenue: the value of the conversions it counted, not booked revenue"))
+    if match.key == "revenue" and web:
+        return _doubt(match, 0.6, "revenue tracked by web analytics, not revenue booked by finance")
+    if match.key == "marketing_spend" and match.phrase in GENERIC_SPEND and not about_ads:
+        return _doubt(match, 0.7, "a cost beside no ad figures: marketing spend, or another cost?")
+    return match
+
+
+def _settle_survey_weights(matches: dict[str, HeaderMatch], catalog: Catalog) -> dict[str, HeaderMatch]:
+    """"Responses" belong to the file's one survey score (NPS, confidence, awareness); with none, ask."""
+    scores = {m.key for m in matches.values() if m.key and m.confidence >= SURE and catalog[m.key].weight_key}
+    weights = {catalog[k].weight_key: k for k in scores}
+    return {c: _survey_weight(m, weights, catalog) for c, m in matches.items()}
+
+
+def _survey_weight(match: HeaderMatch, weights: dict[str, str], catalog: Catalog) -> HeaderMatch:
+    generic = match.phrase in SURVEY_WEIGHT_NAMES and match.beside == Beside.NOTHING
+    if not generic or match.key not in {m.weight_key for m in catalog if m.weight_key}:
+        return match
+    if len(weights) != 1:
+        return _doubt(match, 0.6, "the responses to which survey?")
+    weight, score = next(iter(weights.items()))
+    return replace(match, key=weight, confidence=0.85, note=(
+        f"the responses behind {catalog[score].label}, the file's only survey score"))
+
+
+# --- Several columns for one metric: channels, totals and repeats ---------------------------------
+
+
+def settle_repeats(matches: dict[str, HeaderMatch], table: SourceTable,
+                   catalog: Catalog) -> dict[str, ColumnChoice]:
+    """Choices for the metric columns: channels of one metric all mapped (each its own segment), a total
+    beside its channels left out, and of two columns naming the same metric without a channel, one."""
+    matches = _channels_by_pattern(matches)
+    choices = {c: _choice(c, m, catalog) for c, m in matches.items()}
+    for key in dict.fromkeys(m.key for m in matches.values() if m.key):
+        group = [c for c in matches if matches[c].key == key and choices[c].role == Role.METRIC]
+        channelled = [c for c in group if matches[c].channel]
+        plain = [c for c in group if not matches[c].channel]
+        if channelled:
+            choices.update(_channels_and_totals(channelled, plain, matches, table, catalog))
+        elif len(plain) > 1:
+            choices.update(_one_of(plain, matches, catalog))
+    return _name_holders(choices, matches, catalog)
+
+
+def _channels_by_pattern(matches: dict[str, HeaderMatch]) -> dict[str, HeaderMatch]:
+    """An unknown word beside a metric is a channel when other columns of that metric have one there too."""
+    promoted = dict(matches)
+    for column, match in matches.items():
+        if match.beside != Beside.OTHER or not match.channel:
             continue
-        if key in best:
-            mapping.columns[best[key]] = ColumnChoice(role=Role.IGNORE)
-        best[key] = column
-    used = set(mapping.metric_columns().values())
-    mapping.new_metrics = [m for m in mapping.new_metrics if m.key in used]
+        siblings = [m for c, m in matches.items() if c != column and m.key == match.key and m.channel
+                    and m.side == match.side and m.beside in (Beside.CHANNEL, Beside.OTHER)]
+        if siblings and not match.doubt:
+            promoted[column] = replace(match, beside=Beside.CHANNEL, confidence=match.weight * PATTERN_FIT,
+                                       convention="named like the other columns of this metric")
+    return promoted
+
+
+def _channels_and_totals(channelled: list[str], plain: list[str], matches: dict[str, HeaderMatch],
+                         table: SourceTable, catalog: Catalog) -> dict[str, ColumnChoice]:
+    kept, settled = _best_per_channel(channelled, matches, catalog)
+    unequal = [c for c in plain if _adds_up(table, kept, c) is False]
+    if unequal:  # the channel columns miss part of the total: the total alone is complete
+        total = max(unequal, key=lambda c: matches[c].confidence)
+        settled.update({c: _part_of(c, total, matches[c]) for c in kept})
+        settled.update(_one_of(plain, matches, catalog, keep=total))
+        return settled
+    for column in plain:
+        settled[column] = _total_of(kept, _adds_up(table, kept, column))
+    return settled
+
+
+def _best_per_channel(columns: list[str], matches: dict[str, HeaderMatch],
+                      catalog: Catalog) -> tuple[list[str], dict[str, ColumnChoice]]:
+    best: dict[str, str] = {}
+    for column in sorted(columns, key=lambda c: -matches[c].confidence):
+        best.setdefault(matches[column].channel.lower(), column)
+    kept = [c for c in columns if c in best.values()]
+    label = catalog[matches[columns[0]].key].label
+    settled = {c: ColumnChoice(note=f"same metric and channel as '{best[matches[c].channel.lower()]}', which is "
+                                    f"mapped: {label} is not counted twice") for c in columns if c not in kept}
+    return kept, settled
+
+
+def _adds_up(table: SourceTable, parts: list[str], total: str) -> bool | None:
+    """Whether ``parts`` add up to ``total`` row by row (None when no row has them all)."""
+    head = table.frame.head(SAMPLE_ROWS)
+    values = np.column_stack([parse_numbers(head[c], hint=table.decimal_hint).values for c in [*parts, total]])
+    rows = values[~np.isnan(values).any(axis=1)]
+    if rows.shape[0] == 0:
+        return None
+    gap = np.abs(rows[:, :-1].sum(axis=1) - rows[:, -1])
+    return bool((gap <= np.maximum(0.01, TOTAL_TOLERANCE * np.abs(rows[:, -1]))).mean() >= 0.9)
+
+
+def _total_of(parts: list[str], adds_up: bool | None) -> ColumnChoice:
+    names = ", ".join(parts)
+    if adds_up:
+        return ColumnChoice(note=f"a total of other columns: mapped columns {names} already add up to it")
+    return ColumnChoice(note=f"probably the total of mapped columns {names}: not added to them; choose it only if "
+                             f"it is a channel of its own")
+
+
+def _part_of(column: str, total: str, match: HeaderMatch) -> ColumnChoice:
+    return ColumnChoice(confidence=round(min(match.confidence, 0.6), 2), note=(
+        f"a part of '{total}', which is mapped: the channel columns add up to less than it"))
+
+
+def _one_of(columns: list[str], matches: dict[str, HeaderMatch], catalog: Catalog,
+            keep: str | None = None) -> dict[str, ColumnChoice]:
+    """Of columns naming the same metric with no channel to tell them apart, the best one only."""
+    keep = keep or max(columns, key=lambda c: (matches[c].confidence, -columns.index(c)))
+    label = catalog[matches[keep].key].label
+    return {c: ColumnChoice(note=f"same metric as '{keep}', which is mapped: only one column can hold {label}")
+            for c in columns if c != keep}
+
+
+def _name_holders(choices: dict[str, ColumnChoice], matches: dict[str, HeaderMatch],
+                  catalog: Catalog) -> dict[str, ColumnChoice]:
+    """An unsure column whose candidate another column already holds says so: choosing it would count twice."""
+    holders = {ch.metric: c for c, ch in choices.items() if ch.role == Role.METRIC and not ch.segment}
+    for column, choice in choices.items():
+        key = matches[column].key
+        if choice.note.startswith("might be") and key in holders:
+            label = catalog[key].label
+            choices[column] = choice.model_copy(update={"note": f"might be {label}, but '{holders[key]}' holds "
+                                                                f"{label} already"})
+    return choices
+
+
+def _choice(column: str, match: HeaderMatch, catalog: Catalog) -> ColumnChoice:
+    """A column's choice from what its header and values say: mapped when sure, else the candidate named."""
+    if match.key is None:
+        return ColumnChoice(note=match.reason or "no metric of the catalog has this name")
+    label = catalog[match.key].label
+    confidence = round(match.confidence, 2)
+    if confidence < SURE:
+        why = f" ({match.doubt})" if match.doubt else ""
+        return ColumnChoice(confidence=confidence, note=f"might be {label}{why} — choose it if so")
+    return ColumnChoice(role=Role.METRIC, metric=match.key, segment=match.channel, confidence=confidence,
+                        note=match.note or _why(column, match, label))
+
+
+def _why(column: str, match: HeaderMatch, label: str) -> str:
+    if match.channel:
+        how = f" ({match.convention})" if match.convention else ""
+        return f"matches '{match.phrase}' in '{column}'{how}; channel '{match.channel}'"
+    if match.convention:
+        return f"matches '{match.phrase}' in '{column}' ({match.convention})"
+    return "exact name" if match.weight >= 1 else f"a usual name for {label}"
+
+
+# --- Text columns ---------------------------------------------------------------------------------
+
+
+def _text_choice(column: str, profile: ColumnProfile, layout: Layout, date_column: str | None) -> ColumnChoice:
+    if profile.filled == 0:
+        return ColumnChoice(note="empty in the first rows")
+    if date_column and profile.date_share >= 0.8:
+        return ColumnChoice(note=f"a second date column: '{date_column}' is the date")
+    if words_match(column, ("currency", "currency code")):
+        return ColumnChoice(note="the currency of the amounts, not a breakdown")
+    numbers_too = profile.number_share >= 0.3
+    if (why := reference_reason(column) or (rate_reason(column) if numbers_too else None)):
+        return ColumnChoice(note=why)
+    role = _text_role(column, profile, layout)
+    if role == Role.SEGMENT:
+        return ColumnChoice(role=role, confidence=0.9, note="a channel, platform or region: kept apart")
+    if role == Role.DETAIL and words_match(column, DETAIL_WORDS):
+        return ColumnChoice(role=role, confidence=0.9, note="a breakdown (campaign, ad group…): rows are added up")
+    if role == Role.DETAIL and not numbers_too:
+        return ColumnChoice(role=role, confidence=SURE, note="text beside ad figures: a breakdown, rows added up")
+    return ColumnChoice(note="text, not a figure" if not numbers_too else "neither a figure nor a breakdown")
 
 
 def _text_role(column: str, profile: ColumnProfile, layout: Layout) -> Role:
@@ -187,10 +434,22 @@ def _text_role(column: str, profile: ColumnProfile, layout: Layout) -> Role:
     return Role.DETAIL if layout == Layout.AD_PLATFORM else Role.IGNORE
 
 
-def _best_column(columns: list[str], words: tuple[str, ...], taken: set[str]) -> str | None:
+# --- Long files and CRM exports ----------------------------------------------------------------------
+
+
+def _best_column(columns: list[str], words: tuple[str, ...], taken: set[str]) -> tuple[str, float] | None:
     scored = [(role_score(c, words), -i, c) for i, c in enumerate(columns) if c not in taken]
     scored = [s for s in scored if s[0] >= 0.5]
-    return max(scored)[2] if scored else None
+    return (max(scored)[2], max(scored)[0]) if scored else None
+
+
+def _role_choice(role: Role, score: float) -> ColumnChoice:
+    """A role when its name is sure enough; otherwise unmapped, the role named as a candidate."""
+    title = ROLE_TITLES[role].lower()
+    if score < SURE:
+        return ColumnChoice(confidence=round(score, 2), note=f"might be the {title} — choose it if so")
+    return ColumnChoice(role=role, confidence=round(score, 2), note="exact name" if score >= 1 else
+                        f"a usual name for the {title}")
 
 
 def _suggest_long(table: SourceTable, profiles: dict[str, ColumnProfile], catalog: Catalog) -> ImportMapping:
@@ -198,34 +457,43 @@ def _suggest_long(table: SourceTable, profiles: dict[str, ColumnProfile], catalo
     taken: set[str] = set()
     date_column = _date_column(table, profiles)
     if date_column:
-        mapping.columns[date_column] = ColumnChoice(role=Role.DATE)
+        mapping.columns[date_column] = _date_choice(date_column, profiles[date_column])
         taken.add(date_column)
     for role in (Role.METRIC_NAME, Role.VALUE, Role.UNIT, Role.WEIGHT):
-        column = _best_column(table.columns, LONG_WORDS[role], taken)
-        if column:
-            mapping.columns[column] = ColumnChoice(role=role)
-            taken.add(column)
+        found = _best_column(table.columns, LONG_WORDS[role], taken)
+        if found:
+            mapping.columns[found[0]] = _role_choice(role, found[1])
+            taken.add(found[0])
     for column in table.columns:
         if column not in taken:
-            mapping.columns[column] = ColumnChoice(role=_text_role(column, profiles[column], Layout.LONG))
+            mapping.columns[column] = _text_choice(column, profiles[column], Layout.LONG, date_column)
+    mapping.columns = {c: mapping.columns[c] for c in table.columns}
     name_column = mapping.first(Role.METRIC_NAME)
     if name_column:
         names = table.frame[name_column].dropna().astype(str).str.strip().unique()[:500]
-        mapping.metric_names = {n: suggest_metric(n, catalog)[0] or "" for n in names}
+        mapping.metric_names = {n: _sure_metric(n, catalog) for n in names}
     return mapping
+
+
+def _sure_metric(name: str, catalog: Catalog) -> str:
+    """The metric a long file's metric name is, when sure; "" leaves it for the user to choose."""
+    found = match_header(name, catalog)
+    return found.key if found.key and found.confidence >= SURE else ""
 
 
 def _suggest_crm(table: SourceTable, profiles: dict[str, ColumnProfile]) -> ImportMapping:
     mapping = ImportMapping(layout=Layout.CRM)
     taken: set[str] = set()
     for role in (Role.CLOSE_DATE, Role.CREATED_DATE, Role.STAGE, Role.AMOUNT, Role.LEAD_SOURCE, Role.DEAL_ID):
-        column = _best_column(table.columns, CRM_WORDS[role], taken)
-        if column:
-            mapping.columns[column] = ColumnChoice(role=role)
-            taken.add(column)
+        found = _best_column(table.columns, CRM_WORDS[role], taken)
+        if found:
+            mapping.columns[found[0]] = _role_choice(role, found[1])
+            taken.add(found[0])
     for column in table.columns:
         if column not in taken:
-            mapping.columns[column] = ColumnChoice(role=Role.IGNORE)
+            mapping.columns[column] = ColumnChoice(note=reference_reason(column) or rate_reason(column)
+                                                   or "not used for the CRM figures")
+    mapping.columns = {c: mapping.columns[c] for c in table.columns}
     stage = mapping.first(Role.STAGE)
     if stage:
         stages = distinct_text(table, stage)
@@ -247,12 +515,21 @@ def distinct_text(table: SourceTable, column: str, limit: int = 200) -> list[str
     return sorted(v for v in values.unique()[:limit] if v)
 
 
+def unsure_columns(mapping: ImportMapping) -> list[str]:
+    """Columns left unmapped because the app is unsure: their notes name a candidate to confirm."""
+    return [c for c, ch in mapping.columns.items() if ch.role == Role.IGNORE and ch.confidence is not None]
+
+
+# --- Presets ----------------------------------------------------------------------------------------
+
+
 def apply_preset(preset: ImportMapping, table: SourceTable, catalog: Catalog) -> tuple[ImportMapping, list[str]]:
     """A saved mapping applied to a new file; new columns get suggestions. Also returns the preset's
     columns that this file lacks."""
     guess = suggest(table, catalog)
     mapping = preset.model_copy(deep=True)
-    mapping.columns = {c: preset.columns.get(c, guess.columns.get(c, ColumnChoice())) for c in table.columns}
+    mapping.columns = {c: preset.columns[c] if c in preset.columns else _new_column(c, guess, preset, table)
+                       for c in table.columns}
     missing = [c for c, choice in preset.columns.items() if c not in table.columns and choice.role != Role.IGNORE]
     if mapping.layout == Layout.LONG:
         mapping.metric_names = {**guess.metric_names, **preset.metric_names}
@@ -261,3 +538,17 @@ def apply_preset(preset: ImportMapping, table: SourceTable, catalog: Catalog) ->
         mapping.won_stages += [s for s in guess.won_stages if s not in known]
         mapping.lost_stages += [s for s in guess.lost_stages if s not in known]
     return mapping, missing
+
+
+def _new_column(column: str, guess: ImportMapping, preset: ImportMapping, table: SourceTable) -> ColumnChoice:
+    """A column the preset does not know: the guess, unless the preset already fills its metric."""
+    choice = guess.columns.get(column, ColumnChoice())
+    if choice.role != Role.METRIC:
+        return choice
+    holders = [c for c, ch in preset.columns.items() if c in table.columns and ch.role == Role.METRIC
+               and ch.metric == choice.metric and (not ch.segment or not choice.segment
+                                                   or ch.segment.lower() == choice.segment.lower())]
+    if not holders:
+        return choice
+    return ColumnChoice(confidence=choice.confidence, note=f"a new column; the saved mapping already takes this "
+                                                           f"metric from '{holders[0]}'")
