@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+import cli_data
 import cli_import
 from reports import board_pack_cli
 from settings import get_settings
@@ -52,6 +53,17 @@ def _shown_url(url: str) -> str:
         return "ALIGNBOARD_DATABASE_URL (not a valid URL)"
 
 
+def workspace_named(session, name: str):  # noqa: ANN001, ANN201 - a Session in, a Workspace out
+    """The company called ``name``; a plain message naming the companies there are when there is none."""
+    from db.workspaces import list_workspaces, workspace_by_name
+
+    workspace = workspace_by_name(session, name)
+    if workspace is None:
+        names = ", ".join(w.name for w in list_workspaces(session)) or "none yet"
+        raise CommandError(f"no workspace called '{name}' (workspaces: {names})")
+    return workspace
+
+
 def seed(_args: argparse.Namespace) -> int:
     from sample_data.seed import ensure_sample_data
 
@@ -79,6 +91,10 @@ COMMANDS: dict[str, tuple[str, AddArguments, Handler]] = {
     "workspaces": ("List the client companies, one per line.", no_arguments, workspaces),
     "import": ("Import a CSV or Excel file into a workspace (exit 2 and every problem listed when rejected).",
                cli_import.add_arguments, cli_import.run),
+    "imports": ("List a workspace's imports, newest first.", cli_data.add_imports_arguments, cli_data.imports),
+    "undo": ("Take an import out and bring back what it had replaced.", cli_data.add_undo_arguments, cli_data.undo),
+    "figures": ("Print a workspace's monthly figures as CSV: month,metric,segment,value,coverage.",
+                cli_data.add_figures_arguments, cli_data.figures),
     "board-pack": ("Write a month's board pack as PowerPoint (and PDF with --pdf); DRAFT unless the month is closed.",
                    board_pack_cli.add_arguments, board_pack_cli.run),
 }

@@ -14,6 +14,7 @@ from components.text import plain
 from db import cached
 from db.engine import engine_for, session_scope
 from db.imports import ImportOutcome, Progress, import_table, save_preset
+from db.overlaps import CHOICE_TITLES, OverlapChoice
 from importers.convert import detected_grain
 from importers.mapping import LAYOUT_TITLES, ImportMapping, Layout
 from importers.reading import SourceTable, read_file
@@ -125,29 +126,52 @@ def run_import_with(action: Callable[[Progress], ImportOutcome]) -> ImportOutcom
 
 
 def run_import(workspace_id: int, table: SourceTable, mapping: ImportMapping, by: str,
-               dry_run: bool) -> ImportOutcome:
+               dry_run: bool, **choices: object) -> ImportOutcome:
     return run_import_with(lambda progress: import_table(
         engine_for(cached.database_url()), workspace_id, table, mapping, created_by=by, dry_run=dry_run,
-        progress=progress))
+        progress=progress, **choices))
+
+
+def overlap_choice(outcome: ImportOutcome) -> dict | None:
+    """When the file's months already come from another source (or the file is already in), say so and ask
+    what to do; returns the import's choices, or None while nothing is chosen."""
+    if not outcome.needs_choice:
+        return {}
+    sentences = ([outcome.identical.sentence()] if outcome.identical else []) + [o.sentence() for o in
+                                                                                 outcome.overlaps]
+    st.warning(plain(". ".join(sentences) + ". Adding them up would count these figures twice: choose what this "
+                     "file is."), icon=":material/call_split:")
+    options = [OverlapChoice.REPLACE] if outcome.identical else list(CHOICE_TITLES)
+    choice = st.radio("What should this file do?", options, index=None, format_func=CHOICE_TITLES.get,
+                      key="import_overlap_choice")
+    if choice is None:
+        return None
+    return {"overlap": choice, "replace_identical": outcome.identical is not None}
 
 
 def import_buttons(workspace: dict, table: SourceTable, mapping: ImportMapping, by: str) -> None:
-    """Dry run first; Import only once a dry run of this very file and mapping has passed."""
+    """Dry run first; Import only once a dry run of this very file and mapping has passed, and, where another
+    source already has its months, once the user has said what the file is."""
     stamp = fingerprint(table, mapping)
-    passed = st.session_state.get("import_passed") == stamp
+    preview = st.session_state.get("import_preview")
+    choices = overlap_choice(preview[1]) if preview and preview[0] == stamp and preview[1].accepted \
+        and st.session_state.get("import_done") != stamp else {}
+    passed = st.session_state.get("import_passed") == stamp and choices is not None
     dry_cell, import_cell = st.columns(2)
     if dry_cell.button("Preview (dry run)", key="import_dry_run", width="stretch"):
         st.session_state.pop("import_done", None)
         outcome = run_import(workspace["id"], table, mapping, by or "preview", dry_run=True)
         st.session_state["import_preview"] = (stamp, outcome)
-        passed = outcome.accepted
-        st.session_state["import_passed"] = stamp if passed else None
+        st.session_state["import_passed"] = stamp if outcome.accepted else None
+        st.session_state.pop("import_overlap_choice", None)
+        st.rerun()  # draw the preview, and the question about other sources, above the Import button
     clicked = import_cell.button("Import", type="primary", key="import_run", disabled=not passed, width="stretch",
-                                 help=None if passed else "Run the preview (dry run) of this file and mapping first.")
+                                 help=None if passed else "Run the preview (dry run) of this file and mapping first"
+                                 " (and choose what the file is, where its months already come from elsewhere).")
     if clicked and not by:
         st.error("Type your name in 'Imported by' so the history says who imported the file.")
     elif clicked:
-        outcome = run_import(workspace["id"], table, mapping, by, dry_run=False)
+        outcome = run_import(workspace["id"], table, mapping, by, dry_run=False, **(choices or {}))
         st.session_state["import_preview"] = (stamp, outcome)
         st.session_state["import_passed"] = None
         st.session_state["import_done"] = stamp

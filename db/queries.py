@@ -93,3 +93,20 @@ def segment_totals(session: Session, workspace_id: int, key: str,
         .group_by(Observation.segment)
     )
     return {segment or "(all)": total for segment, total in session.execute(query)}
+
+
+def segment_month_totals(session: Session, workspace_id: int,
+                         keys: Iterable[str]) -> dict[str, dict[dt.date, dict[str, float]]]:
+    """Summed metrics split by segment, month by month (metric -> month -> segment -> total); honours the source
+    of record. Only segments with a name: the total itself comes from ``monthly_data``."""
+    query = (
+        select(Observation.metric_key, Observation.month, Observation.segment, func.sum(Observation.value))
+        .outerjoin(Record, RECORD_JOIN)
+        .where(Observation.workspace_id == workspace_id, ACTIVE, COUNTED, Observation.segment != "",
+               Observation.metric_key.in_(sorted(set(keys))))
+        .group_by(Observation.metric_key, Observation.month, Observation.segment)
+    )
+    totals: dict[str, dict[dt.date, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+    for key, month, segment, total in session.execute(query):
+        totals[key][month][segment] = total
+    return {key: dict(months) for key, months in totals.items()}

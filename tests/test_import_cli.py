@@ -65,12 +65,17 @@ def test_a_rejected_file_exits_2_with_every_problem(capsys: pytest.CaptureFixtur
                                                     engine: Engine, workspace_id: int) -> None:
     code, _, err = import_cli(capsys, str(files["bad"]), "--workspace", "Test Co")
     assert code == 2
-    assert err.splitlines() == [
+    lines = err.splitlines()
+    assert lines[:4] == [
         "Rejected: 3 problem(s); nothing was imported.",
         "  broken.csv, row 2, column 'Revenue': not a number: 'abc'",
         "  broken.csv, row 3, column 'New customers': New customers cannot be negative: '-12'",
         f"  broken.csv, row 4, column 'Month': the date is after today ({clock.today()})",
     ]
+    # then the file's columns and what the app would make of them, so the next try can use --map
+    assert lines[4] == "Columns in broken.csv and what Alignboard suggests:"
+    assert [line.split(":")[0] for line in lines[5:8]] == ["  Month", "  Revenue", "  New customers"]
+    assert "Revenue [revenue]" in lines[6] and lines[-1].startswith("Map columns with --map COL=METRIC")
     assert batches(engine, workspace_id) == []
 
 

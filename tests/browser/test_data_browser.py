@@ -83,6 +83,11 @@ def test_upload_map_dry_run_import_and_see_the_one_view_change(page: Page, app: 
     full_screenshot(page, screenshot_dir / "data_dry_run.png")
     assert latest_revenue(database_url)[1] == before  # a dry run writes nothing
 
+    # The demo company's revenue already comes from its sample source: the app asks before adding anything up.
+    expect(page.get_by_text(re.compile(r"Revenue for \w{3} \d{4} already comes from"))).to_be_visible()
+    expect(page.get_by_role("button", name="Import", exact=True)).to_be_disabled()
+    page.get_by_text("Add it as another segment").click()
+    wait_for_app(page)
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.get_by_text(re.compile(r"Imported as source 'till'"))).to_be_visible(timeout=30_000)
     full_screenshot(page, screenshot_dir / "data_imported.png")
