@@ -8,7 +8,7 @@ from collections.abc import Callable
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from db.engine import get_engine, session_scope
+from db.engine import WriteBusy, get_engine, write_scope
 
 log = logging.getLogger(__name__)
 APOLOGY = "Sorry, that could not be saved and nothing was changed. Try again; if it persists, check the server log."
@@ -22,8 +22,11 @@ def save_in_one_transaction(work: Callable[[Session], object], *, refusals: tupl
     detail and met with a short apology. Either way nothing is half-saved and no stack trace is shown.
     """
     try:
-        with session_scope(get_engine()) as session:
+        with write_scope(get_engine(), st.session_state.get("workspace_id")) as session:
             work(session)
+    except WriteBusy as busy:
+        st.warning(str(busy), icon=":material/hourglass:")
+        return False
     except refusals as error:
         st.error(describe(error), icon=":material/block:")
         return False

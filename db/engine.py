@@ -1,4 +1,14 @@
-"""The engine seam: one engine per database URL, migrated to the newest schema on first use."""
+"""The engine seam: one engine per database URL, migrated to the newest schema on first use, and the
+transactions every read and write runs in.
+
+SQLite: Python's driver begins a transaction only before it writes, so two reads of one "transaction" could
+see different data; the engine takes over (``isolation_level = None`` and an explicit BEGIN), so a session's
+reads share one snapshot, and a write (``write_scope``) takes the database's write lock at its first
+statement (BEGIN IMMEDIATE) instead of failing halfway when another writer got there first. WAL lets readers
+go on while one writes; a busy timeout makes a second writer wait instead of failing at once.
+PostgreSQL: a write takes a transaction-scoped advisory lock on its company first, so two imports of one
+company never interleave (nor a close with an import), with a lock timeout that ends in a plain message.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +19,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from settings import PROJECT_ROOT, get_settings
@@ -24,13 +35,33 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def _enable_sqlite_foreign_keys(engine: Engine) -> None:
+SQLITE_BUSY_MS = 20_000  # a writer waits this long for another to finish before it is told to try again
+LOCK_TIMEOUT = "20s"  # the same on PostgreSQL, for the company lock
+IMMEDIATE = "alignboard_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
+
+
+class WriteBusy(Exception):
+    """Another write of the same company held on for too long; nothing was changed. The message says so."""
+
+    def __init__(self) -> None:
+        super().__init__("Another change for this company is being saved (an import, perhaps). Nothing was "
+                         "changed: try again in a moment.")
+
+
+def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API types vary
+        dbapi_connection.isolation_level = None  # the engine says BEGIN itself (see the module's docstring)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # noqa: ANN001 - a Connection
+        writes = connection.get_execution_options().get(IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def migrate(engine: Engine) -> None:
@@ -48,7 +79,7 @@ def engine_for(url: str) -> Engine:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
-        _enable_sqlite_foreign_keys(engine)
+        _configure_sqlite(engine)
     migrate(engine)
     return engine
 
@@ -59,7 +90,40 @@ def get_engine() -> Engine:
 
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A session whose work is committed together, or not at all."""
+    """A session whose work is committed together, or not at all; its reads share one snapshot on SQLite."""
     factory = sessionmaker(engine or get_engine(), expire_on_commit=False)
     with factory.begin() as session:
         yield session
+
+
+@contextmanager
+def write_scope(engine: Engine, workspace_id: int | None) -> Iterator[Session]:
+    """A session for a write that must not interleave with another write of the same company: it holds the
+    company's lock (SQLite: the database's write lock) from its first statement to its commit."""
+    factory = sessionmaker(engine.execution_options(**{IMMEDIATE: True}), expire_on_commit=False)
+    try:
+        with factory.begin() as session:
+            lock_company(session, workspace_id)
+            yield session
+    except OperationalError as error:
+        if _is_busy(error):
+            raise WriteBusy() from error
+        raise
+
+
+def lock_company(session: Session, workspace_id: int | None) -> None:
+    """Wait for (and hold until commit) the company's write lock; SQLite's BEGIN IMMEDIATE already holds one."""
+    if session.get_bind().dialect.name != "postgresql":
+        session.connection()  # begins: BEGIN IMMEDIATE
+        return
+    session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
+    session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"), {"space": LOCK_SPACE,
+                                                                          "key": workspace_id or 0})
+
+
+LOCK_SPACE = 0x41_6C_69  # the advisory-lock namespace of this app's company locks ("Ali")
+
+
+def _is_busy(error: OperationalError) -> bool:
+    text_ = str(error.orig).lower()
+    return "database is locked" in text_ or "lock timeout" in text_ or "canceling statement due to lock" in text_

@@ -10,11 +10,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from db.engine import session_scope
+from db.engine import write_scope
 from db.events import notify_write
 from db.models import ImportBatch, Observation
 from db.overlaps import IdenticalImport, Overlap, OverlapChoice, find_identical, find_overlaps, mark_parts
@@ -114,6 +115,8 @@ def ingest(
     if problems:
         raise ImportRejected(problems)
     rollup = monthly_rollup(frame, catalog)
+    if problems := too_large(rollup, catalog, file):
+        raise ImportRejected(problems)
     coverage = inferred_coverage(frame, today) if coverage is None else coverage
     rollup["coverage"] = coverage_shares(rollup["metric_key"], rollup["month"], coverage)
     content_digest = figures_digest(rollup)
@@ -123,7 +126,7 @@ def ingest(
         row_count=len(frame) if rows_read is None else rows_read, skipped_rows=skipped_rows,
         period_start=min(rollup["month"]), period_end=max(rollup["month"]),
     )
-    with _transaction(engine, commit=not dry_run) as session:
+    with _transaction(engine, workspace_id, commit=not dry_run) as session:
         identical = find_identical(session, workspace_id, source_name, batch.file_digest, content_digest)
         overlaps = find_overlaps(session, workspace_id, source_name, rollup, catalog)
         if not dry_run and ((identical and not replace_identical) or (overlaps and overlap == OverlapChoice.ASK)):
@@ -141,6 +144,25 @@ def ingest(
     if not dry_run:
         notify_write()
     return result
+
+
+LARGEST = 1e15  # no company's monthly figure comes near this; beyond it sums lose their last digits or overflow
+
+
+def too_large(rollup: pd.DataFrame, catalog: Catalog, file: str) -> list[Problem]:
+    """Monthly totals that overflow (1.5e308 + 1.5e308 is infinity) or are beyond any real figure: refused,
+    so no page, export or snapshot ever shows inf or NaN."""
+    values = rollup["value"].to_numpy(dtype=float)
+    weighted = values * rollup["weight"].to_numpy(dtype=float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        bad = ~np.isfinite(values) | ~np.isfinite(weighted) | (np.abs(values) >= LARGEST)
+    problems = []
+    for key, month in zip(rollup.loc[bad, "metric_key"], rollup.loc[bad, "month"], strict=True):
+        label = catalog[key].label if key in catalog else key
+        problems.append(Problem(file=file, column=label, reason=(
+            f"{label} for {month:%b %Y} adds up to more than {LARGEST:,.0f}, beyond any real figure: check the "
+            "file for a stray exponent (1.5e308) or a misplaced column")))
+    return problems[:50]
 
 
 def _partial(rollup: pd.DataFrame) -> tuple[tuple[str, dt.date, float], ...]:
@@ -186,10 +208,10 @@ def _keep_others_as_record(session: Session, batch: ImportBatch, overlaps: list[
 
 
 @contextmanager
-def _transaction(engine: Engine, commit: bool) -> Iterator[Session]:
-    """One transaction, committed; or, for a dry run, always rolled back."""
+def _transaction(engine: Engine, workspace_id: int, commit: bool) -> Iterator[Session]:
+    """One transaction holding the company's write lock, committed; or, for a dry run, always rolled back."""
     if commit:
-        with session_scope(engine) as session:
+        with write_scope(engine, workspace_id) as session:
             yield session
         return
     with Session(engine) as session:
@@ -294,7 +316,7 @@ def _restore_replaced(session: Session, batch_id: int) -> None:
 
 def undo_batch(engine: Engine, workspace_id: int, batch_id: int) -> None:
     """Remove a batch's values and bring back the values it had replaced."""
-    with session_scope(engine) as session:
+    with write_scope(engine, workspace_id) as session:
         batch = session.scalar(select(ImportBatch).where(
             ImportBatch.id == batch_id, ImportBatch.workspace_id == workspace_id))
         if batch is None or batch.status != "active":

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Insert, Select, delete, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from db.models import MonthTotal, Observation
@@ -30,4 +32,16 @@ def refresh_month_totals(session: Session, workspace_id: int, metric_keys: Itera
         .group_by(Observation.workspace_id, Observation.metric_key, Observation.month)
     )
     columns = ["workspace_id", "metric_key", "month", "value", "weighted", "weight", "coverage"]
-    session.execute(insert(MonthTotal).from_select(columns, totals))
+    session.execute(_upsert(session, columns, totals))
+
+
+def _upsert(session: Session, columns: list[str], totals: Select) -> Insert:
+    """INSERT … SELECT that updates a total another transaction wrote meanwhile, instead of failing on it."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):
+        return insert(MonthTotal).from_select(columns, totals)
+    insert_for = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert_for(MonthTotal).from_select(columns, totals)
+    return statement.on_conflict_do_update(
+        index_elements=["workspace_id", "metric_key", "month"],
+        set_={c: getattr(statement.excluded, c) for c in ("value", "weighted", "weight", "coverage")})

@@ -10,9 +10,8 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 from sqlalchemy import func, select
-from sqlalchemy.orm import sessionmaker
 
-from db.engine import session_scope
+from db.engine import session_scope, write_scope
 from db.ingest import ingest
 from db.review import (
     ActionIn,
@@ -141,12 +140,12 @@ def test_closing_and_reopening_are_explicit_and_recorded(engine, company) -> Non
 
 
 def test_two_people_closing_at_once_one_wins_cleanly(engine, company) -> None:
-    with sessionmaker(engine).begin() as late:
-        assert not review_state(late, company, SEP).closed  # the second person has the open page in front of them
-        with session_scope(engine) as first:
-            close_month(first, company, SEP, "Dana")
-        with pytest.raises(ReviewError, match="already closed"):
-            close_month(late, company, SEP, "Maria")
+    with session_scope(engine) as page:
+        assert not review_state(page, company, SEP).closed  # the second person has the open page in front of them
+    with write_scope(engine, company) as first:
+        close_month(first, company, SEP, "Dana")
+    with pytest.raises(ReviewError, match="already closed"), write_scope(engine, company) as late:
+        close_month(late, company, SEP, "Maria")
     with session_scope(engine) as session:
         state = review_state(session, company, SEP)
     assert state.closed_by == "Dana" and [e.by for e in state.events] == ["Dana"]

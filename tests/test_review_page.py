@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from db.engine import engine_for, session_scope
 from db.ingest import ingest
+from db.overlaps import OverlapChoice
 from db.queries import months_with_data
 from db.review import close_month
 from metrics.review import MASK
@@ -107,7 +108,7 @@ def test_a_changed_figure_after_closing_is_reported(seeded_url) -> None:
     with session_scope(engine) as session:
         frozen = close_month(session, workspace_id, month, "Dana Kim (CEO)")
     restated = pd.DataFrame({"date": [str(month)], "metric": ["revenue"], "value": [9_999_999.0]})
-    ingest(engine, workspace_id, restated, source_name="Finance restatement")
+    ingest(engine, workspace_id, restated, source_name="Finance restatement", overlap=OverlapChoice.REPLACE)
     at = open_page(seeded_url, "pages/review.py")
     assert at.warning[0].value.startswith("Data has changed since this review:")
     changes = at.dataframe[0].value

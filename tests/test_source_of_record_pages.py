@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from components.period_picker import MONTH_KEY
 from db.engine import engine_for, session_scope
 from db.ingest import ingest
+from db.overlaps import OverlapChoice
 from db.queries import monthly_data
 from db.sources import record_reconciliations, sources_of_record
 from db.workspaces import WorkspaceIn, create_workspace
@@ -68,7 +69,8 @@ def two_reports(sqlite_url: str) -> int:
         workspace_id = create_workspace(session, WorkspaceIn(name="Acme", currency="USD")).id
     for source, value in (("Finance ledger", 100.0), ("Marketing attribution report", 107.0)):
         frame = pd.DataFrame({"date": ["2026-01-01"], "metric": [SOURCED], "value": [str(value)]})
-        ingest(engine, workspace_id, frame, source_name=source, today=dt.date(2026, 11, 1))
+        ingest(engine, workspace_id, frame, source_name=source, today=dt.date(2026, 11, 1),
+               overlap=OverlapChoice.SEGMENT)  # two reports added up until a source of record is chosen
     return workspace_id
 
 
