@@ -125,16 +125,14 @@ def _leave_one_out_line(look: SecondLook) -> str:
 def second_look_view(analysis: Analysis) -> None:
     """Under step 4: the checks a reliable-looking lag must pass, and the months left out of the sample."""
     look, best = analysis.second_look, analysis.best
-    lines = [_agreement_line(best, look), _leave_one_out_line(look)] if look and best else []
-    if analysis.excluded:
-        lines.append(left_out_text(analysis.excluded))
-    if not [line for line in lines if line]:
+    checks = [_agreement_line(best, look), _leave_one_out_line(look)] if look and best else []
+    lines = [line for line in (*checks, left_out_text(analysis.excluded)) if line]
+    if not lines:
         return
     with st.container(border=True):
         st.markdown("**A second look at the verdict**")
         for line in lines:
-            if line:
-                st.markdown(plain(line))
+            st.markdown(plain(line))
 
 
 def adopt_control(analysis: Analysis, labels: tuple[str, str]) -> str | None:
