@@ -116,3 +116,22 @@ def test_adopted_indicators_of_every_version_are_shown_and_retested(seeded_url: 
     assert plain("Evidence when adopted: r = 0.61, 95% CI 0.33 to 0.79") in card
     assert any(m.value.startswith(("Still predicts", "Stopped predicting")) for m in at.markdown)
     assert (plain(shown) in card) if shown else ("Left out" not in card)
+
+
+def _second_look_with_edges_left_out() -> None:
+    """Step 4's second look for two unrelated metrics whose first and last months are partial, left out."""
+    import streamlit as st
+
+    from components.validator import second_look_view
+    from metrics.predictive import analyse
+    from tests.test_predictive import MONTHS, _edge_months
+
+    analysis = analyse(*_edge_months(0), MONTHS, exclude={MONTHS[0], MONTHS[35]})
+    st.session_state["verdict"] = analysis.verdict.value
+    second_look_view(analysis)
+
+
+def test_the_months_left_out_are_listed_under_the_verdict() -> None:
+    at = AppTest.from_function(_second_look_with_edges_left_out).run()
+    assert at.session_state["verdict"] == "no_relationship"
+    assert plain("Left out: Jan 2023 and Dec 2025 (partial months).") in [m.value for m in at.markdown]
