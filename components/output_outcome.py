@@ -180,7 +180,7 @@ def journey_momentum(steps: Sequence[StageConversion], weakest: StageConversion 
 
 def verdict_box(analysis: Analysis) -> None:
     """The plain verdict, coloured by what it lets you do."""
-    show = {VerdictKind.PREDICTS: st.success, VerdictKind.MOVES_TOGETHER: st.info,
+    show = {VerdictKind.PREDICTS: st.success, VerdictKind.MOVES_TOGETHER: st.info, VerdictKind.FRAGILE: st.warning,
             VerdictKind.NO_RELATIONSHIP: st.warning}.get(analysis.verdict, st.error)
     show(plain(analysis.message))
 

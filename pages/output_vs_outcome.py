@@ -13,7 +13,7 @@ from components.period_picker import include_partial_switch, month_picker
 from components.presentation import editing, share_safe_on
 from components.saving import save_in_one_transaction
 from components.text import plain
-from components.validator import adopt_control, indicator_card, validator_inputs
+from components.validator import adopt_control, indicator_card, second_look_view, validator_inputs
 from db import cached
 from db.indicators import DriverMapRejected, IndicatorIn, adopt_indicator, drop_indicator, save_driver_map
 from importers.mapping import with_new_metrics
@@ -22,7 +22,7 @@ from metrics.contrast import contrast
 from metrics.coverage import without_partial
 from metrics.drivers import effective_drivers
 from metrics.funnel import journey, weakest_stage
-from metrics.periods import month_label, trailing
+from metrics.periods import Month, month_label, trailing
 from metrics.predictive import analyse, evidence_of, lagged_pairs, retest_adopted
 from metrics.series import monthly_values
 from metrics.vanity import in_sentence, vanity_traps
@@ -70,13 +70,17 @@ with journey_tab:
     steps = journey(data, trailing(month, 12))
     view.journey_momentum(steps, weakest_stage(steps), catalog, month)
 
+partial_months: set[Month] = set()  # months whose figures cover only part of the month: the validator leaves them out
+
 with validator_tab:
-    if (choice := validator_inputs(catalog, data, months, drivers)) is not None:
+    if (choice := validator_inputs(catalog, data, months, drivers, partial_months)) is not None:
         labels = (catalog[choice.predictor].label, in_sentence(catalog[choice.outcome].label))
         predictor, outcome = (monthly_values(catalog, k, data, months) for k in (choice.predictor, choice.outcome))
-        analysis = analyse(predictor, outcome, choice.sample, choice.lags, labels)
-        pairs = lagged_pairs(predictor, outcome, choice.sample, analysis.best.lag if analysis.best else 0)
+        analysis = analyse(predictor, outcome, choice.sample, choice.lags, labels, exclude=choice.left_out)
+        pairs = lagged_pairs(predictor, outcome, choice.sample, analysis.best.lag if analysis.best else 0,
+                             exclude=choice.left_out)
         view.analysis_view(analysis, pairs, labels, hide_values=share_safe_on())
+        second_look_view(analysis)
         with editing("adopt_indicator"):
             adopter = adopt_control(analysis, labels)
         if adopter is not None and analysis.best is not None:
@@ -94,7 +98,7 @@ with adopted_tab:
         st.info("No leading indicators adopted yet. Find one with the five-step validator.")
     for indicator in indicators:
         series = [monthly_values(catalog, k, data, months) for k in (indicator.predictor_key, indicator.outcome_key)]
-        check = retest_adopted(*series, indicator.lag_months, indicator.evidence, months[-1])
+        check = retest_adopted(*series, indicator.lag_months, indicator.evidence, months[-1], exclude=partial_months)
         dropped = indicator_card(indicator, check, catalog)
         if dropped and write(lambda s, chosen=indicator.id: drop_indicator(s, workspace_id, chosen)):
             st.rerun()
