@@ -19,10 +19,11 @@ from db.indicators import DriverMapRejected, IndicatorIn, adopt_indicator, drop_
 from importers.mapping import with_new_metrics
 from metrics.catalog import STANDARD_CATALOG
 from metrics.contrast import contrast
+from metrics.coverage import partial_months as partial
 from metrics.coverage import without_partial
 from metrics.drivers import effective_drivers
 from metrics.funnel import journey, weakest_stage
-from metrics.periods import Month, month_label, trailing
+from metrics.periods import month_label, trailing
 from metrics.predictive import analyse, evidence_of, lagged_pairs, retest_adopted
 from metrics.series import monthly_values
 from metrics.vanity import in_sentence, vanity_traps
@@ -44,9 +45,9 @@ with st.columns([1, 4])[0]:
 if month not in months:
     st.info(f"No data for {month_label(month)}. Choose a month with figures in the picker.")
     st.stop()
-data = cached.monthly_data(url, workspace_id)
-if not include_partial:  # growth over a 5-day month reads as a collapse: compare whole months only
-    data = without_partial(data)
+all_data = cached.monthly_data(url, workspace_id)
+# growth over a 5-day month reads as a collapse: compare whole months only, unless the switch says otherwise
+data = all_data if include_partial else without_partial(all_data)
 drivers = effective_drivers(catalog, cached.driver_overrides(url, workspace_id))
 limits = view.vanity_limits()
 traps = vanity_traps(catalog, drivers, data, month, limits)
@@ -70,12 +71,12 @@ with journey_tab:
     steps = journey(data, trailing(month, 12))
     view.journey_momentum(steps, weakest_stage(steps), catalog, month)
 
-partial_months: set[Month] = set()  # months whose figures cover only part of the month: the validator leaves them out
+partial_months = partial(coverage)  # the validator leaves them out of its sample unless told to include them
 
 with validator_tab:
-    if (choice := validator_inputs(catalog, data, months, drivers, partial_months)) is not None:
+    if (choice := validator_inputs(catalog, all_data, months, drivers, partial_months)) is not None:
         labels = (catalog[choice.predictor].label, in_sentence(catalog[choice.outcome].label))
-        predictor, outcome = (monthly_values(catalog, k, data, months) for k in (choice.predictor, choice.outcome))
+        predictor, outcome = (monthly_values(catalog, k, all_data, months) for k in (choice.predictor, choice.outcome))
         analysis = analyse(predictor, outcome, choice.sample, choice.lags, labels, exclude=choice.left_out)
         pairs = lagged_pairs(predictor, outcome, choice.sample, analysis.best.lag if analysis.best else 0,
                              exclude=choice.left_out)
@@ -97,7 +98,8 @@ with adopted_tab:
     if not indicators:
         st.info("No leading indicators adopted yet. Find one with the five-step validator.")
     for indicator in indicators:
-        series = [monthly_values(catalog, k, data, months) for k in (indicator.predictor_key, indicator.outcome_key)]
+        keys = (indicator.predictor_key, indicator.outcome_key)
+        series = [monthly_values(catalog, k, all_data, months) for k in keys]
         check = retest_adopted(*series, indicator.lag_months, indicator.evidence, months[-1], exclude=partial_months)
         dropped = indicator_card(indicator, check, catalog)
         if dropped and write(lambda s, chosen=indicator.id: drop_indicator(s, workspace_id, chosen)):
