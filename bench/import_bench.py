@@ -87,3 +87,50 @@ def import_ad_csv(bench, rows: int) -> float:  # noqa: ANN001 - bench.run.Bench
         import_file(url, workspace_id, path)
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+CHANNELS = ("search", "social", "display", "video", "audio")
+
+
+def channel_frame(rows: int, seed: int = 13) -> pd.DataFrame:
+    """``rows`` daily per-ad rows with ids and campaigns, and spend in five columns, one per channel."""
+    rng = np.random.default_rng(seed)
+    last_day = clock.today().replace(day=1) - dt.timedelta(days=1)
+    days = pd.date_range(end=last_day, periods=DAYS, freq="D").strftime("%Y-%m-%d").to_numpy()
+    index = np.arange(rows)
+    ad = index // DAYS
+    frame = pd.DataFrame({
+        "date": days[index % DAYS],
+        "campaign_id": 1000 + ad // 20,
+        "ad_id": 500_000 + ad,
+        "campaign_name": np.char.add("Campaign ", (ad // 20).astype(str)),
+        "impressions": rng.integers(100, 20_000, rows),
+        "clicks": rng.integers(0, 600, rows),
+    })
+    for channel in CHANNELS:
+        frame[f"{channel}_spend"] = np.round(rng.uniform(0, 80, rows), 2)
+    return frame
+
+
+def channel_csv(folder: Path, rows: int) -> Path:
+    path = folder / f"channels_{rows}.csv"
+    if not path.exists():
+        channel_frame(rows).to_csv(path, index=False)
+    return path
+
+
+def read_channel_csv(bench, rows: int) -> float:  # noqa: ANN001 - bench.run.Bench
+    """pandas.read_csv of the per-ad file with five spend columns: the yardstick."""
+    path = channel_csv(bench.folder, rows)
+    return best_of(lambda: pd.read_csv(path), 3)
+
+
+def import_channel_csv(bench, rows: int) -> float:  # noqa: ANN001 - bench.run.Bench
+    """That file imported with its five spend columns as one metric, one channel each (as suggested)."""
+    path, times = channel_csv(bench.folder, rows), []
+    for attempt in range(3):
+        url, workspace_id = bench.fresh_database(f"channel_import_{rows}_{attempt}")
+        start = time.perf_counter()
+        import_file(url, workspace_id, path)
+        times.append(time.perf_counter() - start)
+    return min(times)

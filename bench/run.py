@@ -180,6 +180,10 @@ SECTIONS: list[Section] = [
     Section("board_pack_pdf", board_pack_bench.board_pack_pdf, "that deck to PDF via LibreOffice (nan: not installed)"),
     Section("ad_read_csv", import_bench.read_ad_csv, "pandas.read_csv of a daily ad-platform export, best of 3"),
     Section("ad_import", import_bench.import_ad_csv, "that export imported as on the Data page, best of 3"),
+    Section("channel_read_csv", import_bench.read_channel_csv,
+            "pandas.read_csv of a daily per-ad export with five spend columns, best of 3"),
+    Section("channel_import", import_bench.import_channel_csv,
+            "that export imported, five spend columns into one metric by channel, best of 3"),
 ]
 
 
@@ -197,6 +201,8 @@ GOALS: list[Goal] = [
     Goal("One View load, big / small workspace", ("one_view_load", "big"), ("one_view_load", "small"), 1.5),
     Goal("ingest / read_csv, big workspace", ("ingest", "big"), ("read_csv", "big"), 3.0),
     Goal("ad-platform import / read_csv, big file", ("ad_import", "big"), ("ad_read_csv", "big"), 3.0),
+    Goal("five spend columns by channel / read_csv, big file", ("channel_import", "big"),
+         ("channel_read_csv", "big"), 3.0),
 ]
 
 
