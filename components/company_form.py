@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from components.text import plain
 from metrics.company import COMMON_CURRENCIES, DEFAULT_COLOR, month_name
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def company_form(key: str, submit_label: str, *, ask_actor: bool = True) -> Comp
         fiscal = middle.selectbox("Fiscal year starts in", range(1, 13), format_func=month_name, key=f"{key}_fiscal")
         color = right.color_picker("Brand colour", DEFAULT_COLOR, key=f"{key}_color",
                                    help="Shown on the banner and the board pack, so nobody mixes two clients.")
-        logo = st.file_uploader("Logo (optional)", type=LOGO_TYPES, key=f"{key}_logo",
+        logo = st.file_uploader("Logo (optional)", type=LOGO_TYPES, key=f"{key}_logo", max_upload_size=1,
                                 help="A PNG or JPEG of at most 1 MB; it is scaled down to 512 pixels.")
         actor = st.text_input("Your name", key=f"{key}_actor", help="Recorded with the change.") if ask_actor else ""
         if not st.form_submit_button(submit_label, type="primary", icon=":material/add_business:"):
@@ -64,25 +65,26 @@ def rename_form(key: str, current_name: str) -> str | None:
 
 def logo_form(key: str, has_logo: bool) -> tuple[str, bytes | None, str] | None:
     """("upload", bytes, file name) or ("remove", None, "") once asked; None otherwise."""
-    upload = st.file_uploader("New logo", type=LOGO_TYPES, key=f"{key}_file",
+    upload = st.file_uploader("New logo", type=LOGO_TYPES, key=f"{key}_file", max_upload_size=1,
                               help="A PNG or JPEG of at most 1 MB; it is scaled down to 512 pixels.")
-    left, right = st.columns(2)
-    if left.button("Use this logo", disabled=upload is None, key=f"{key}_use", icon=":material/image:"):
+    buttons = st.container(horizontal=True)
+    if buttons.button("Use this logo", disabled=upload is None, key=f"{key}_use", icon=":material/image:"):
         return "upload", upload.getvalue(), upload.name
-    if has_logo and right.button("Remove the logo", key=f"{key}_remove", icon=":material/hide_image:"):
+    if has_logo and buttons.button("Remove the logo", key=f"{key}_remove", icon=":material/hide_image:"):
         return "remove", None, ""
     return None
 
 
 def delete_form(key: str, name: str, what_goes: str) -> bool:
     """True once the person typed the company's name and pressed Delete."""
-    st.warning(f"Deleting {name} removes it and all its data for good: {what_goes}. "
+    shown = plain(name)
+    st.warning(f"Deleting {shown} removes it and all its data for good: {what_goes}. "
                "Archive it instead to keep the data.", icon=":material/warning:")
     with st.form(key, border=False):
-        typed = st.text_input(f"Type {name} to confirm", key=f"{key}_typed")
+        typed = st.text_input(f"Type {shown} to confirm", key=f"{key}_typed")
         pressed = st.form_submit_button("Delete for good", type="primary", icon=":material/delete_forever:")
     if pressed and typed.strip() != name:
-        st.error(f"Type the company's name, {name}, exactly to delete it.")
+        st.error(f"Type the company's name, {shown}, exactly to delete it.")
         return False
     return pressed
 

@@ -21,11 +21,12 @@ from components.client_banner import client_banner
 from components.company_form import CompanyDraft
 from components.persistent_select import persistent_selectbox
 from components.saving import save_in_one_transaction
+from components.text import plain
 from components.welcome import welcome
 from db import cached
 from db.engine import engine_for, session_scope
 from db.workspaces import company_logo, create_company, find_company, unarchive_company
-from metrics.company import CompanyRefused, checked_company
+from metrics.company import CompanyRefused, checked_company, tidy_name
 from metrics.logo import Logo
 from sample_data.generator import DEMO_COMPANIES
 from sample_data.seed import ensure_sample_data, seed_on_first_start
@@ -169,7 +170,7 @@ def _bring_back_demo_companies(url: str) -> None:
 def refusal_message(error: Exception) -> str:
     """A refusal as the page shows it: every problem on a line of its own."""
     problems = error.problems if isinstance(error, CompanyRefused) else (str(error),)
-    return "Nothing was saved:\n" + "\n".join(f"- {p[:1].upper()}{p[1:]}." for p in problems)
+    return "Nothing was saved:\n" + "\n".join(f"- {plain(p[:1].upper() + p[1:])}." for p in problems)
 
 
 def add_company(draft: CompanyDraft) -> None:
@@ -183,7 +184,7 @@ def add_company(draft: CompanyDraft) -> None:
 
     if save_in_one_transaction(save, refusals=(CompanyRefused,), describe=refusal_message):
         open_company(created[0])
-        st.session_state[ADDED_KEY] = draft.name.strip()
+        st.session_state[ADDED_KEY] = tidy_name(draft.name)
         st.rerun()
 
 
@@ -191,7 +192,7 @@ def company_added_note() -> None:
     """Once, after a company was added: where its numbers go next."""
     name = st.session_state.pop(ADDED_KEY, None)
     if name:
-        st.success(f"{name} is added. Bring its numbers in under Data → Bring your own numbers.",
+        st.success(f"{plain(name)} is added. Bring its numbers in under Data → Bring your own numbers.",
                    icon=":material/check_circle:")
 
 
@@ -233,6 +234,6 @@ def page_header(title: str, *, needs_months: str | None = None) -> PageContext:
     client_banner(workspace["name"], workspace["color"], title, logo=page.logo)
     company_added_note()
     if needs_months is not None and not page.months:
-        st.info(f"No figures for {workspace['name']} yet. {needs_months}")
+        st.info(f"No figures for {plain(workspace['name'])} yet. {needs_months}")
         st.stop()
     return page

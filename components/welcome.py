@@ -20,8 +20,9 @@ def welcome(archived: int) -> Literal["demo"] | CompanyDraft | None:
                 "kept apart from results, and the KPIs you both agreed. Each client company is a workspace of its "
                 "own; start with one.")
     if archived:
-        st.info(f"{archived} archived compan{'y is' if archived == 1 else 'ies are'} kept with all their data: "
-                "un-archive them under Settings → Companies.", icon=":material/inventory_2:")
+        kept = ("1 archived company is kept with all its data: un-archive it" if archived == 1 else
+                f"{archived} archived companies are kept with all their data: un-archive them")
+        st.info(f"{kept} under Settings → Companies.", icon=":material/inventory_2:")
     demo, own = st.columns([2, 3], gap="large")
     with demo:
         st.subheader("See it with sample figures")

@@ -123,6 +123,9 @@ def month_name(month: int) -> str:
 
 
 def deletion_summary(rows: Mapping[str, int]) -> str:
-    """What deleting a company removes, in words: "imports: 2, figures: 1,240" (tables with rows only)."""
-    parts = [f"{ROW_LABELS.get(table, table.replace('_', ' '))}: {count:,}" for table, count in rows.items() if count]
+    """What deleting a company removes, in words: "imports: 2, figures: 1,240" (tables with rows only, in the
+    order of ROW_LABELS, other tables last)."""
+    order = {table: position for position, table in enumerate(ROW_LABELS)}
+    tables = sorted((table for table, count in rows.items() if count), key=lambda table: order.get(table, len(order)))
+    parts = [f"{ROW_LABELS.get(table, table.replace('_', ' '))}: {rows[table]:,}" for table in tables]
     return ", ".join(parts) or "no figures or other data"

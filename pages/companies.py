@@ -9,9 +9,17 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from components.company_form import companies_table, company_form, delete_form, history_table, logo_form, rename_form
-from components.frame import add_company, company_label, refusal_message, through_the_frame, workspace_logo
+from components.frame import (
+    WORKSPACE_KEY,
+    add_company,
+    company_label,
+    refusal_message,
+    through_the_frame,
+    workspace_logo,
+)
 from components.presentation import presenting
 from components.saving import save_in_one_transaction
+from components.text import plain
 from db import cached
 from db.audit import events
 from db.engine import get_engine, session_scope
@@ -51,11 +59,14 @@ if not companies:
     st.stop()
 
 by_id = {c["id"]: c for c in companies}
+if st.session_state.get("companies_chosen") not in by_id and st.session_state.get(WORKSPACE_KEY) in by_id:
+    st.session_state["companies_chosen"] = st.session_state[WORKSPACE_KEY]  # start on the company in the sidebar
 chosen_id = st.selectbox("Company to change", list(by_id), key="companies_chosen",
                          format_func=lambda i: company_label(by_id[i]) + (" (archived)" if by_id[i]["archived_at"]
                                                                             else ""))
 company, workspace_id = by_id[chosen_id], chosen_id
 name = company["name"]
+shown = plain(name)  # as markdown shows it: a '$' or '_' in a name is not maths or emphasis
 rename_tab, logo_tab, archive_tab, delete_tab, history_tab = st.tabs(
     ["Rename", "Logo", "Archive" if not company["archived_at"] else "Un-archive", "Delete", "History"])
 
@@ -63,32 +74,32 @@ with rename_tab:
     new_name = rename_form(f"companies_rename_{workspace_id}", name)
     if new_name is not None:
         change(lambda s: rename_company(s, workspace_id, new_name, actor=by),
-               f"{name} is now called {tidy_name(new_name)}.")
+               f"{shown} is now called {plain(tidy_name(new_name))}.")
 
 with logo_tab:
     logo = workspace_logo(company)
     if logo is not None:
         st.image(logo.data, caption=f"{name}'s logo, as on the banner and the board pack", width=200)
     else:
-        st.caption(f"{name} has no logo yet.")
+        st.caption(f"{shown} has no logo yet.")
     asked = logo_form(f"companies_logo_{workspace_id}", logo is not None)
     if asked is not None and asked[0] == "upload":
         change(lambda s: set_logo(s, workspace_id, prepared_logo(asked[1], asked[2]), actor=by),
-               f"{name} has a new logo.")
+               f"{shown} has a new logo.")
     elif asked is not None:
-        change(lambda s: set_logo(s, workspace_id, None, actor=by), f"{name}'s logo is removed.")
+        change(lambda s: set_logo(s, workspace_id, None, actor=by), f"{shown}'s logo is removed.")
 
 with archive_tab:
     if company["archived_at"]:
-        st.caption(f"{name} is archived: off the company list, with all its data kept.")
-        if st.button(f"Un-archive {name}", key="companies_unarchive", icon=":material/unarchive:"):
-            change(lambda s: unarchive_company(s, workspace_id, actor=by), f"{name} is back on the company list.")
+        st.caption(f"{shown} is archived: off the company list, with all its data kept.")
+        if st.button(f"Un-archive {shown}", key="companies_unarchive", icon=":material/unarchive:"):
+            change(lambda s: unarchive_company(s, workspace_id, actor=by), f"{shown} is back on the company list.")
     else:
         st.caption("Archiving takes the company off the company list; its figures, reviews and agreements stay, "
                    "and it can be un-archived at any time.")
-        if st.button(f"Archive {name}", key="companies_archive", icon=":material/archive:"):
+        if st.button(f"Archive {shown}", key="companies_archive", icon=":material/archive:"):
             change(lambda s: archive_company(s, workspace_id, actor=by),
-                   f"{name} is archived. Turn on Show archived to see it.")
+                   f"{shown} is archived. Turn on Show archived to see it.")
 
 with delete_tab:
     if not by:
@@ -98,7 +109,7 @@ with delete_tab:
             goes = deletion_summary(company_rows(session, workspace_id))
         if delete_form(f"companies_delete_{workspace_id}", name, goes):
             change(lambda s: delete_company(s, workspace_id, typed_name=name, actor=by),
-                   f"{name} and all its data are deleted ({goes}). The deletion is recorded.")
+                   f"{shown} and all its data are deleted ({goes}). The deletion is recorded.")
 
 with history_tab:
     with session_scope(get_engine()) as session:
