@@ -78,7 +78,7 @@ def logo_form(key: str, has_logo: bool) -> tuple[str, bytes | None, str] | None:
 def delete_form(key: str, name: str, what_goes: str) -> bool:
     """True once the person typed the company's name and pressed Delete."""
     shown = plain(name)
-    st.warning(f"Deleting {shown} removes it and all its data for good: {what_goes}. "
+    st.warning(f"Deleting {shown} removes it and all its data for good ({what_goes}). "
                "Archive it instead to keep the data.", icon=":material/warning:")
     with st.form(key, border=False):
         typed = st.text_input(f"Type {shown} to confirm", key=f"{key}_typed")

@@ -159,7 +159,7 @@ def test_delete_needs_a_name_and_the_company_typed(sqlite_url: str) -> None:
     at.selectbox(key="companies_chosen").set_value(acme).run()
     assert any(i.value.startswith("Type your name at the top first") for i in at.info)
     at.text_input(key="companies_by").input("Sam").run()
-    assert any(w.value.startswith("Deleting Acme removes it and all its data for good: no figures or other data.")
+    assert any(w.value.startswith("Deleting Acme removes it and all its data for good (no figures or other data).")
                for w in at.warning)
     at.text_input(key=f"companies_delete_{acme}_typed").input("acme")
     button(at, "Delete for good").click().run()

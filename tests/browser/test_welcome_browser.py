@@ -95,5 +95,24 @@ def test_the_companies_page_lists_and_manages_them(page: Page, empty_app: tuple[
     expect(page.get_by_role("heading", name="Companies")).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
     page.get_by_role("tab", name="Logo").click()
+    expect(page.get_by_role("button", name="Remove the logo")).to_be_visible()
     page.wait_for_timeout(500)
-    page.screenshot(path=str(screenshot_dir / "companies.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "companies.png"))
+    page.get_by_role("textbox", name="Your name").fill("Dana")
+    page.get_by_role("textbox", name="Your name").press("Enter")
+    wait_for_app(page)
+    page.get_by_role("tab", name="Delete").click()
+    page.wait_for_timeout(500)
+    expect(page.get_by_text("Deleting Acme Analytics removes it and all its data for good")).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "delete.png"))
+
+
+def test_presenting_shows_the_logo_in_the_large_banner(page: Page, empty_app: tuple[str, str],
+                                                       screenshot_dir: Path) -> None:
+    base_url, _ = empty_app
+    page.goto(f"{base_url}/?present=1")
+    wait_for_app(page)
+    banner = page.locator(".st-key-presentation_banner [data-testid='client-banner']")
+    expect(banner).to_contain_text("Acme Analytics", timeout=30_000)
+    expect(banner.get_by_test_id("client-logo")).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "presenting.png"))
