@@ -23,6 +23,7 @@ PAGES = {
         st.Page("pages/board_pack.py", title="Board pack", icon=":material/slideshow:"),
     ],
     "Data": [st.Page("pages/data.py", title="Bring your own numbers", icon=":material/upload_file:")],
+    "Settings": [st.Page("pages/companies.py", title="Companies", icon=":material/domain:")],
 }
 
 page = st.navigation(PAGES)

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 import cli_data
 import cli_import
+import cli_workspace
 from reports import board_pack_cli
 from settings import get_settings
 
@@ -75,20 +76,27 @@ def seed(_args: argparse.Namespace) -> int:
     return 0
 
 
-def workspaces(_args: argparse.Namespace) -> int:
+def workspaces_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--all", action="store_true", help="also list archived companies, marked (archived)")
+
+
+def workspaces(args: argparse.Namespace) -> int:
     from db.engine import session_scope
-    from db.workspaces import list_workspaces
+    from db.workspaces import company_list
 
     with session_scope(open_database()) as session:
-        for workspace in list_workspaces(session):
-            print(workspace.name)
+        for company in company_list(session, include_archived=args.all):
+            print(company["name"] + (" (archived)" if company["archived_at"] else ""))
     return 0
 
 
 COMMANDS: dict[str, tuple[str, AddArguments, Handler]] = {
     "seed": ("Create the demo companies with three years of sample figures (skips those present).",
              no_arguments, seed),
-    "workspaces": ("List the client companies, one per line.", no_arguments, workspaces),
+    "workspaces": ("List the client companies, one per line (archived ones with --all).", workspaces_arguments,
+                   workspaces),
+    "workspace": ("Create, rename, archive, unarchive or delete a client company.", cli_workspace.add_arguments,
+                  cli_workspace.run),
     "import": ("Import a CSV or Excel file into a workspace (exit 2 and every problem listed when rejected).",
                cli_import.add_arguments, cli_import.run),
     "imports": ("List a workspace's imports, newest first.", cli_data.add_imports_arguments, cli_data.imports),

@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components.client_banner import client_banner
-from components.frame import WORKSPACE_KEY
+from components.frame import WORKSPACE_KEY, workspace_logo
 from db import cached
 
 PRESENT_KEY = "presentation_mode"
@@ -100,5 +100,5 @@ def presentation_frame(page_title: str) -> None:
     workspace = _chosen_workspace()
     if workspace is not None:
         with st.container(key="presentation_banner"):
-            client_banner(workspace["name"], workspace["color"], page_title)
+            client_banner(workspace["name"], workspace["color"], page_title, logo=workspace_logo(workspace))
     _toggles(st.container(horizontal=True, key="presentation_switches"))

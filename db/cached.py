@@ -9,7 +9,7 @@ import streamlit as st
 from db import queries
 from db.engine import engine_for, session_scope
 from db.events import on_write
-from db.workspaces import list_workspaces
+from db.workspaces import company_list
 from metrics.agreement import AgreementVersion, LeadershipSystem
 from metrics.scorecard import Scorecard
 from metrics.series import MonthPoint
@@ -20,12 +20,14 @@ def database_url() -> str:
     return get_settings().database_url
 
 
-@st.cache_data(show_spinner=False)
-def workspaces(url: str) -> list[dict]:
-    """Workspaces as plain dicts (cacheable): id, name, currency, fiscal start, colour."""
+def workspaces(url: str, include_archived: bool = False) -> list[dict]:
+    """The client companies as plain dicts (db.workspaces.company_list), read fresh on every call.
+
+    Not cached: it is one small query, and a company added or archived by another process (the command
+    line) must show on the next rerun.
+    """
     with session_scope(engine_for(url)) as session:
-        return [{"id": w.id, "name": w.name, "currency": w.currency, "color": w.color,
-                 "fiscal_year_start_month": w.fiscal_year_start_month} for w in list_workspaces(session)]
+        return company_list(session, include_archived=include_archived)
 
 
 @st.cache_data(show_spinner=False)

@@ -36,7 +36,7 @@ else:
 safe = st.toggle("Share-safe deck (hide absolute currency figures)", value=share_safe_on())
 if safe:
     snapshot = share_safe(snapshot)
-deck = build_board_pack(snapshot, draft=draft)
+deck = build_board_pack(snapshot, draft=draft, logo=page.logo)
 titles = slide_titles(deck)
 
 left, right, sheet = st.columns(3)

@@ -16,6 +16,7 @@ from pptx.slide import Slide
 
 from metrics.catalog import BAND_TITLES, MANDATE_TITLES, Mandate, Unit
 from metrics.formatting import currency_symbol
+from metrics.logo import Logo, pixel_size
 from metrics.periods import month_label
 from metrics.review import KpiSnapshot, ReviewSnapshot, percent, shown, shown_gap
 from metrics.status import RAG_COLORS, RAG_LABELS, Rag
@@ -26,6 +27,7 @@ from reports.pptx_parts import (
     chip,
     line_chart,
     new_deck,
+    picture,
     table,
     text,
     titled_slide,
@@ -34,14 +36,16 @@ from reports.pptx_parts import (
 ACTIONS_PER_SLIDE = 10
 VANITY_ROWS = 6  # the widest gaps; more would not fit a slide
 TARGET_COLOR = "#7a8594"
+LOGO_BOX = Box(9.8, 1.2, 3.0, 0.95)  # the title slide's top right, below the colour bar
+LOGO_NAME = "Client logo"
 DRAFT_RED = "#c62828"
 
 
-def build_board_pack(snapshot: ReviewSnapshot, draft: bool) -> bytes:
-    """The deck as .pptx bytes: title, One View, the two scorecards, one slide per KPI,
-    output vs outcome, open actions."""
+def build_board_pack(snapshot: ReviewSnapshot, draft: bool, logo: Logo | None = None) -> bytes:
+    """The deck as .pptx bytes: title (with the client's logo, if any), One View, the two scorecards, one slide
+    per KPI, output vs outcome, open actions."""
     deck = new_deck()
-    title_slide(deck, snapshot, draft)
+    title_slide(deck, snapshot, draft, logo)
     one_view_slide(deck, snapshot)
     for mandate in Mandate:
         scorecard_slide(deck, snapshot, mandate)
@@ -76,8 +80,10 @@ def footer(slide: Slide, snapshot: ReviewSnapshot, draft: bool, number: int) -> 
         chip(slide, Box(11.3, 0.25, 1.6, 0.5), "DRAFT", DRAFT_RED, name=DRAFT_NAME)
 
 
-def title_slide(deck: Presentation, snapshot: ReviewSnapshot, draft: bool) -> None:
+def title_slide(deck: Presentation, snapshot: ReviewSnapshot, draft: bool, logo: Logo | None = None) -> None:
     slide = titled_slide(deck, snapshot.workspace_name, snapshot.color)
+    if logo is not None:
+        picture(slide, LOGO_BOX, logo.data, pixel_size(logo), name=LOGO_NAME)
     text(slide, Box(0.5, 2.3, 12.3, 1.0), [f"Monthly review · {month_label(snapshot.month)}"], size=40, bold=True)
     agreed = snapshot.agreement or "No scorecard agreed yet"
     status = "DRAFT from live figures" if draft else f"Closed by {snapshot.closed_by}"

@@ -6,6 +6,7 @@ when a table is pasted into a spreadsheet.
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -99,6 +100,17 @@ def text(slide: Slide, box: Box, lines: Sequence[str], size: int = 14, bold: boo
         run = paragraph.add_run()
         run.text = neutralise(line)
         run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, color
+
+
+def picture(slide: Slide, box: Box, image: bytes, pixels: tuple[int, int], name: str = "") -> None:
+    """An image as large as fits in ``box`` without stretching, against the box's top right corner."""
+    width, height = pixels
+    scale = min(box.width / width, box.height / height)
+    shown_width, shown_height = width * scale, height * scale
+    shape = slide.shapes.add_picture(io.BytesIO(image), Inches(box.left + box.width - shown_width), Inches(box.top),
+                                     Inches(shown_width), Inches(shown_height))
+    if name:
+        shape.name = name
 
 
 def chip(slide: Slide, box: Box, label: str, color: str, name: str = "") -> None:

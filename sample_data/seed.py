@@ -5,20 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from db.engine import session_scope
 from db.events import notify_write
 from db.ingest import ingest
-from db.models import Workspace
-from db.workspaces import WorkspaceIn, create_workspace, list_workspaces, workspace_by_name
+from db.models import AuditEvent, Workspace
+from db.workspaces import DELETED, create_company, find_company, list_workspaces
+from metrics.company import CompanyRefused, checked_company
 from sample_data.generator import DEMO_COMPANIES, CompanyProfile, generate
 from sample_data.reviews import seed_reviews
 from sample_data.scorecard import seed_scorecard
 from sample_data.sources import seed_sources_of_record
 
 SAMPLE_SOURCE = "Finance and platform exports (sample)"
+SEED_ACTOR = "Alignboard (demo data)"
 
 Seeder = Callable[[Engine, int, CompanyProfile], None]
 SEEDERS: list[Seeder] = []
@@ -29,9 +31,11 @@ SEEDERS.append(seed_reviews)  # two closed past reviews with notes and actions; 
 
 
 def seed_on_first_start(engine: Engine) -> list[str]:
-    """Seed the demo companies only when the database has no client company at all."""
+    """Seed the demo companies only on a first start: no client company at all, archived or not, and none
+    ever deleted (someone who deleted every company gets the welcome, not the demo companies back)."""
     with session_scope(engine) as session:
-        if list_workspaces(session):
+        deleted = session.scalar(select(AuditEvent.id).where(AuditEvent.action == DELETED).limit(1))
+        if deleted is not None or list_workspaces(session, include_archived=True):
             return []
     return ensure_sample_data(engine)
 
@@ -54,15 +58,14 @@ def ensure_sample_data(engine: Engine, end_month: dt.date | None = None) -> list
 
 
 def _create_workspace(engine: Engine, profile: CompanyProfile) -> int | None:
-    """The new workspace's id, or None when a company of that name exists (also if another process won)."""
-    data = WorkspaceIn(name=profile.name, currency=profile.currency, color=profile.color,
-                       fiscal_year_start_month=profile.fiscal_year_start_month)
+    """The new demo workspace's id, or None when a company of that name exists (also if another process won)."""
+    details = checked_company(profile.name, profile.currency, profile.fiscal_year_start_month, profile.color)
     try:
         with session_scope(engine) as session:
-            if workspace_by_name(session, profile.name) is not None:
+            if find_company(session, profile.name) is not None:
                 return None
-            return create_workspace(session, data).id
-    except IntegrityError:
+            return create_company(session, details, actor=SEED_ACTOR, demo=True).id
+    except (IntegrityError, CompanyRefused):
         return None
 
 
