@@ -33,7 +33,7 @@ class Workspace(Base):
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     fiscal_year_start_month: Mapped[int] = mapped_column(Integer, default=1)
     color: Mapped[str] = mapped_column(String(7), default="#1f4e79")
-    slug: Mapped[str] = mapped_column(String(80), unique=True)  # the company in an address: ?client=<slug>
+    slug: Mapped[str] = mapped_column(String(80), unique=True, index=True)  # the company in an address: ?client=<slug>
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)  # PNG or JPEG, shown on the banner and the board pack
     logo_mime: Mapped[str] = mapped_column(String(40), default="")
     archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # hidden from the picker

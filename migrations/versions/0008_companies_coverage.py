@@ -41,9 +41,9 @@ def upgrade() -> None:
     for workspace_id, name in connection.execute(sa.text("SELECT id, name FROM workspace ORDER BY id")).all():
         connection.execute(sa.text("UPDATE workspace SET slug = :slug, is_demo = :demo WHERE id = :id"),
                            {"slug": _slug(name, taken), "demo": name in DEMO_NAMES, "id": workspace_id})
-    with op.batch_alter_table("workspace") as batch:
-        batch.alter_column("slug", existing_type=sa.String(length=80), nullable=False)
-        batch.create_unique_constraint(op.f("uq_workspace_slug"), ["slug"])
+    # A unique index rather than a constraint: SQLite adds it without rebuilding the table (a rebuild would
+    # drop and recreate `workspace`, which every other table references).
+    op.create_index("ix_workspace_slug", "workspace", ["slug"], unique=True)
 
     op.create_table(
         "audit_event",
@@ -92,7 +92,7 @@ def downgrade() -> None:
         batch.drop_column("coverage")
     op.drop_index("ix_audit_event_workspace", table_name="audit_event")
     op.drop_table("audit_event")
+    op.drop_index("ix_workspace_slug", table_name="workspace")
     with op.batch_alter_table("workspace") as batch:
-        batch.drop_constraint(op.f("uq_workspace_slug"), type_="unique")
         for column in ("is_demo", "archived_at", "logo_mime", "logo", "slug"):
             batch.drop_column(column)
