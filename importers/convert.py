@@ -30,7 +30,6 @@ from importers.mapping import IGNORE_METRIC, ColumnChoice, ImportMapping, Layout
 from importers.problems import CONTROL, ProblemLog, by_row
 from importers.reading import SourceTable
 from metrics.catalog import Aggregation, Catalog, Metric, Unit
-from metrics.coverage import is_complete
 from metrics.periods import month_label, month_start
 from metrics.validation import Problem
 
@@ -88,17 +87,18 @@ class Conversion:
 
         Metrics that cover a month differently are named: "Sep 2021: 5 of 30 days (Clicks), 12 of 30 days (NPS)".
         """
-        partial = self.coverage[[not is_complete(c / d) for c, d in zip(self.coverage["covered_days"],
-                                                                          self.coverage["month_days"], strict=True)]]
+        coverage = self.coverage
+        partial = coverage[coverage["covered_days"] < coverage["month_days"]]
+        metrics_in = coverage.groupby("month")["metric"].size()
         lines = []
         for month, rows in sorted(partial.groupby("month"), key=lambda item: item[0], reverse=True):
-            days = rows.groupby(["covered_days", "month_days"], sort=True)["metric"].apply(list)
-            if len(days) == 1 and len(rows) == len(self.coverage[self.coverage["month"] == month]):
-                (covered, month_days), = days.index
+            by_days = rows.groupby(["covered_days", "month_days"])["metric"].apply(list)
+            if len(by_days) == 1 and len(rows) == metrics_in[month]:  # every metric alike: no need to name them
+                covered, month_days = by_days.index[0]
                 lines.append(f"{month_label(month)}: {covered} of {month_days} days")
                 continue
             parts = [f"{covered} of {month_days} days ({', '.join((labels or {}).get(m, m) for m in metrics)})"
-                     for (covered, month_days), metrics in days.items()]
+                     for (covered, month_days), metrics in by_days.items()]
             lines.append(f"{month_label(month)}: {', '.join(parts)}")
         return lines
 
@@ -347,9 +347,9 @@ def _check_channels(mapping: ImportMapping, columns: list[str], metric: Metric, 
                            f"as channels, or ignore {'one' if len(columns) == 2 else 'all but one'}")
         return
     for name in sorted({n for n in names if names.count(n) > 1}):
-        alike = ", ".join(c for c, n in zip(columns, names, strict=True) if n == name)
-        log.column(alike, f"{alike} are mapped to {metric.label} with the same channel name "
-                          f"'{channel_of(mapping.columns[alike.split(', ')[0]])}': give each a channel name of its own")
+        alike = [c for c, n in zip(columns, names, strict=True) if n == name]
+        log.column(", ".join(alike), f"{', '.join(alike)} are mapped to {metric.label} with the same channel name "
+                                     f"'{channel_of(mapping.columns[alike[0]])}': give each a channel name of its own")
 
 
 def weight_column(mapping: ImportMapping, column: str, columns: list[str], weight_columns: list[str]) -> str | None:
@@ -364,8 +364,8 @@ def weight_column(mapping: ImportMapping, column: str, columns: list[str], weigh
 def _unpaired_weight(mapping: ImportMapping, column: str, metric: Metric, weight: Metric) -> str:
     name = channel_of(mapping.columns[column])
     channel = f"the channel name '{name}'" if name else "no channel name"
-    return (f"{metric.label} comes in several columns with their own {weight.label.lower()}: {column} needs a "
-            f"column of {weight.label} with {channel} as well, to weigh its values")
+    return (f"{column} needs its own column of {weight.label} (with {channel}): when {metric.label} or its "
+            f"{weight.label} come in several columns, they are paired by channel name")
 
 
 def _check_header_unit(column: str, metric: Metric, currency: str, log: ProblemLog) -> None:
