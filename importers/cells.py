@@ -175,7 +175,6 @@ class DateKind(StrEnum):
 
 SHAPES = {"%Y": r"\d{4}", "%m": r"\d{1,2}", "%d": r"\d{1,2}", "%y": r"\d{2}", "%b": r"[^\W\d_]{3,4}\.?",
           "%B": r"[^\W\d_]{3,10}"}
-ORDER_NAMES = {DateOrder.DAY_FIRST: "day first", DateOrder.MONTH_FIRST: "month first"}
 WORKBOOK_DATES = "the workbook's own dates"
 # Numbers with separators: 16/11/2024, 2/11/24, 20-11-2024, 20.11.2024, 2024-11-16. Which number is the day is
 # decided per value (and per column for values that read both ways), never by one format for the whole column.
@@ -288,7 +287,7 @@ class DateColumn:
 def whole_month_dates(size: int, month: dt.date) -> DateColumn:
     """Every row dated ``month``: an export without dates that covers one month."""
     first = np.datetime64(month.replace(day=1), "ns")
-    label = f"the whole file as {month:%b %Y}"
+    label = f"{month:%b %Y} for every row"
     return DateColumn(np.full(size, first), np.zeros(size, dtype=bool), label, DateKind.MONTH, np.array([first]),
                       np.zeros(size, dtype=np.int64))
 

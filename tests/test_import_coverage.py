@@ -126,7 +126,7 @@ def test_an_undated_export_needs_a_date_column_or_a_month() -> None:
 
 def test_an_undated_export_as_one_month_puts_every_row_in_that_month() -> None:
     result = undated(whole_file_month=dt.date(2026, 10, 1))
-    assert result.problems == [] and result.grain == Grain.MONTHLY
+    assert result.problems == [] and result.grain == Grain.MONTHLY and result.date_format == "Oct 2026 for every row"
     raw = pd.read_csv(FIXTURES / UNDATED)
     expected = raw.melt(id_vars=["Channel"], var_name="column").assign(
         metric=lambda f: f["column"].map({"Spend": "marketing_spend", "Clicks": "clicks",
