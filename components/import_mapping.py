@@ -120,7 +120,7 @@ def undated_options(mapping: ImportMapping, start: ImportMapping, key: str) -> N
     mapping.whole_file_month = None
     if mapping.layout != Layout.CRM and not mapping.with_role(Role.DATE):
         if st.checkbox(WHOLE_FILE_CHOICE, value=start.whole_file_month is not None, key=f"{key}-whole"):
-            mapping.whole_file_month = whole_file_month_picker(start.whole_file_month, key)
+            mapping.whole_file_month = whole_file_month_picker(key)
             mapping.skip_undated = False  # every row has its month
             return
     mapping.skip_undated = st.checkbox(
@@ -129,14 +129,12 @@ def undated_options(mapping: ImportMapping, start: ImportMapping, key: str) -> N
              "why. Without this, one missing date stops the import. Unreadable dates still do.")
 
 
-def whole_file_month_picker(chosen: dt.date | None, key: str) -> dt.date:
-    """This month and the three years before it, newest first; last month unless the mapping says otherwise."""
+def whole_file_month_picker(key: str) -> dt.date:
+    """This month and the three years before it, newest first; last month to start with (a preset's month is
+    the month of the file it was saved from, not of this one)."""
     this_month = month_start(clock.today())
     months = [add_months(this_month, -n) for n in range(MONTHS_OFFERED)]
-    default = month_start(chosen) if chosen else add_months(this_month, -1)
-    if default not in months:
-        months.append(default)
-    return st.selectbox("The month the file covers", months, index=months.index(default), format_func=month_label,
+    return st.selectbox("The month the file covers", months, index=1, format_func=month_label,
                         key=f"{key}-whole-month")
 
 
