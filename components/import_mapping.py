@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
+import clock
 from components.text import plain
 from importers.cells import DateOrder
+from importers.convert import SKIP_CHOICE, WHOLE_FILE_CHOICE
 from importers.grain import Grain, WeekAnchor
 from importers.mapping import (
     CRM_METRICS,
@@ -22,6 +26,7 @@ from importers.mapping import (
 from importers.reading import SourceTable
 from importers.suggest import distinct_text
 from metrics.catalog import MANDATE_TITLES, STANDARD_CATALOG, Catalog, Mandate, MetricClass, Unit
+from metrics.periods import add_months, month_label, month_start
 
 NEW = "new"
 UNITS = {Unit.COUNT: "Count", Unit.CURRENCY: "Money", Unit.PERCENT: "Percentage", Unit.SCORE: "Score",
@@ -30,6 +35,7 @@ CLASSES = {MetricClass.OUTPUT: "Output (activity)", MetricClass.OUTCOME: "Outcom
 GRAINS = {None: "Detect from the dates", Grain.DAILY: "Daily", Grain.WEEKLY: "Weekly", Grain.MONTHLY: "Monthly"}
 ORDERS = {DateOrder.AUTO: "Detect", DateOrder.DAY_FIRST: "Day first (31/01/2026)",
           DateOrder.MONTH_FIRST: "Month first (01/31/2026)"}
+MONTHS_OFFERED = 36
 
 
 def column_options(layout: Layout, catalog: Catalog, suggested: list[NewMetric]) -> list[str]:
@@ -64,17 +70,72 @@ def mapping_editor(table: SourceTable, start: ImportMapping, catalog: Catalog, k
     mapping = start.model_copy(deep=True, update={"columns": {}, "new_metrics": []})
     st.caption("Check what each column holds. Breakdowns (campaign, ad group) are added up; segments "
                "(channel, platform) are kept apart. Columns you ignore are not imported.")
+    channel_slots = {}
     for position, column in enumerate(table.columns):
         name_cell, choice_cell = st.columns([2, 3], vertical_alignment="center")
         samples = ", ".join(table.samples(column)) or "blank"
         name_cell.markdown(f"**{plain(column)}**  \n:gray[{plain(samples[:80])}]")
-        current = chosen_option(start.columns.get(column, ColumnChoice()))
+        before = start.columns.get(column, ColumnChoice())
+        current = chosen_option(before)
         with choice_cell:
             option = st.selectbox(column, options, index=options.index(current) if current in options else 0,
                                   format_func=lambda o: option_label(o, catalog, start.new_metrics),
                                   key=f"{key}-column-{position}", label_visibility="collapsed")
-            mapping.columns[column] = _choice(option, column, catalog, start, mapping, f"{key}-new-{position}")
+            choice = _choice(option, column, catalog, start, mapping, f"{key}-new-{position}")
+            mapping.columns[column] = _kept(before, choice)
+            channel_slots[column] = (position, st.container())
+    channel_names(mapping, start, channel_slots, key)
+    undated_options(mapping, start, key)
     return mapping
+
+
+def _kept(before: ColumnChoice, choice: ColumnChoice) -> ColumnChoice:
+    """The new choice, keeping the channel name and the suggestion's note while the metric stays the same."""
+    if choice.role != before.role or choice.metric != before.metric:
+        return choice
+    return choice.model_copy(update={"segment": before.segment, "confidence": before.confidence,
+                                     "note": before.note})
+
+
+def channel_names(mapping: ImportMapping, start: ImportMapping, slots: dict, key: str) -> None:
+    """A "Channel" box under each column of a metric that several columns feed (tv_spend, search_spend…)."""
+    metric_columns = mapping.metric_columns()
+    feeding: dict[str, int] = {}
+    for metric_key in metric_columns.values():
+        feeding[metric_key] = feeding.get(metric_key, 0) + 1
+    for column, metric_key in metric_columns.items():
+        choice = mapping.columns[column]
+        if feeding[metric_key] < 2 and not choice.segment:
+            continue
+        position, slot = slots[column]
+        named = start.columns.get(column, ColumnChoice()).segment or column
+        choice.segment = slot.text_input(
+            "Channel", value=named[:120], max_chars=120, key=f"{key}-channel-{position}",
+            help="Columns of one metric are kept apart as channels, each under its own name, and add up to the "
+                 "metric's total.").strip()
+
+
+def undated_options(mapping: ImportMapping, start: ImportMapping, key: str) -> None:
+    """Without a date column, the whole file can be one month; rows without a date can be skipped."""
+    mapping.whole_file_month = None
+    if mapping.layout != Layout.CRM and not mapping.with_role(Role.DATE):
+        if st.checkbox(WHOLE_FILE_CHOICE, value=start.whole_file_month is not None, key=f"{key}-whole"):
+            mapping.whole_file_month = whole_file_month_picker(key)
+            mapping.skip_undated = False  # every row has its month
+            return
+    mapping.skip_undated = st.checkbox(
+        SKIP_CHOICE, value=start.skip_undated, key=f"{key}-skip",
+        help="Rows that cannot be placed in time (a blank date) are left out, and the preview says how many and "
+             "why. Without this, one missing date stops the import. Unreadable dates still do.")
+
+
+def whole_file_month_picker(key: str) -> dt.date:
+    """This month and the three years before it, newest first; last month to start with (a preset's month is
+    the month of the file it was saved from, not of this one)."""
+    this_month = month_start(clock.today())
+    months = [add_months(this_month, -n) for n in range(MONTHS_OFFERED)]
+    return st.selectbox("The month the file covers", months, index=1, format_func=month_label,
+                        key=f"{key}-whole-month")
 
 
 def _choice(option: str, column: str, catalog: Catalog, start: ImportMapping, mapping: ImportMapping,

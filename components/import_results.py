@@ -27,10 +27,20 @@ def outcome_summary(outcome, currency: str, dry_run: bool) -> None:  # noqa: ANN
     how = [f"dates read as {conversion.date_format}" if conversion.date_format else "",
            f"decimal mark '{conversion.decimal}'" if conversion.decimal else "", *conversion.notes]
     st.caption(plain(" · ".join(h for h in how if h)))
+    found_in_conversion(conversion, outcome.catalog)
     if outcome.problems:
         problems_table(outcome.problems, dry_run)
     elif outcome.result is not None:
         changes_table(outcome, currency, dry_run)
+
+
+def found_in_conversion(conversion, catalog: Catalog) -> None:  # noqa: ANN001 - importers.convert.Conversion
+    """Rows skipped for want of a date, and the months the file covers only in part."""
+    if conversion.skipped_rows:
+        st.info(plain("Skipped: " + "; ".join(conversion.skipped_notes) + "."), icon=":material/event_busy:")
+    partial = conversion.partial_months({m.key: m.label for m in catalog})
+    if partial:
+        st.caption(plain("Partial months: " + "; ".join(partial)))
 
 
 def problems_table(problems: list, dry_run: bool) -> None:

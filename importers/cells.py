@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -174,6 +175,11 @@ class DateKind(StrEnum):
 
 SHAPES = {"%Y": r"\d{4}", "%m": r"\d{1,2}", "%d": r"\d{1,2}", "%y": r"\d{2}", "%b": r"[^\W\d_]{3,4}\.?",
           "%B": r"[^\W\d_]{3,10}"}
+WORKBOOK_DATES = "the workbook's own dates"
+# Numbers with separators: 16/11/2024, 2/11/24, 20-11-2024, 20.11.2024, 2024-11-16. Which number is the day is
+# decided per value (and per column for values that read both ways), never by one format for the whole column.
+NUMBERED_DATE = re.compile(r"^(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})$")
+TWO_DIGIT_CENTURY = 69  # strptime's %y: 69-99 are 1969-1999, 00-68 are 2000-2068
 
 
 @dataclass(frozen=True)
@@ -181,7 +187,6 @@ class DateFormat:
     label: str
     pattern: str  # strptime pattern, or a name handled in code
     kind: DateKind = DateKind.DAY
-    order: DateOrder = DateOrder.AUTO  # which reading of 01/03 it implies
 
     @property
     def shape(self) -> re.Pattern[str]:
@@ -199,17 +204,8 @@ def _shape(pattern: str) -> re.Pattern[str]:
     return re.compile("^" + "".join(SHAPES.get(p, re.escape(p)) for p in parts) + "$", re.IGNORECASE)
 
 
+# The written forms other than numbered dates; each reads only one way.
 FORMATS: tuple[DateFormat, ...] = (
-    DateFormat("YYYY-MM-DD", "%Y-%m-%d"),
-    DateFormat("YYYY/MM/DD", "%Y/%m/%d"),
-    DateFormat("DD/MM/YYYY", "%d/%m/%Y", order=DateOrder.DAY_FIRST),
-    DateFormat("MM/DD/YYYY", "%m/%d/%Y", order=DateOrder.MONTH_FIRST),
-    DateFormat("DD.MM.YYYY", "%d.%m.%Y", order=DateOrder.DAY_FIRST),
-    DateFormat("DD-MM-YYYY", "%d-%m-%Y", order=DateOrder.DAY_FIRST),
-    DateFormat("MM-DD-YYYY", "%m-%d-%Y", order=DateOrder.MONTH_FIRST),
-    DateFormat("DD/MM/YY", "%d/%m/%y", order=DateOrder.DAY_FIRST),
-    DateFormat("MM/DD/YY", "%m/%d/%y", order=DateOrder.MONTH_FIRST),
-    DateFormat("DD.MM.YY", "%d.%m.%y", order=DateOrder.DAY_FIRST),
     DateFormat("YYYYMMDD", "%Y%m%d"),
     DateFormat("Mar 1, 2026", "%b %d, %Y"),
     DateFormat("March 1, 2026", "%B %d, %Y"),
@@ -228,11 +224,43 @@ FORMATS: tuple[DateFormat, ...] = (
     DateFormat("2026-W10 (ISO week)", "isoweek", DateKind.WEEK),
     DateFormat("Excel day numbers", "serial"),
 )
+KIND_OF = {f.label: f.kind for f in FORMATS}
+ANY_FORMAT = re.compile("|".join(f"(?:{f.shape.pattern})" for f in FORMATS), re.IGNORECASE)
+
+
+class Reading(StrEnum):
+    """Why a column's dates that read both ways (2/11/2024) were read the way they were."""
+
+    CHOSEN = "chosen"  # the user chose the order
+    COLUMN = "column"  # other dates of the column read only that way (11/16/2024)
+    USUAL = "usual"  # nothing in the column says: the file's usual order (from its decimal mark)
+    UNRESOLVED = "unresolved"  # the column has dates only day first and others only month first
+
+
+@dataclass(frozen=True)
+class AmbiguousDates:
+    """How a column's dates that read both ways were read, with the first of them as the example."""
+
+    reading: Reading
+    order: DateOrder  # the order used; for Reading.UNRESOLVED the usual order, only tentatively
+    example: str  # "2/11/2024", as written
+    day_first: dt.date  # the example read day first (2 Nov 2024) …
+    month_first: dt.date  # … and month first (11 Feb 2024)
+    evidence: str = ""  # a value of the column that reads only one way (Reading.COLUMN)
+    count: int = 1  # how many distinct values read both ways
+
+    @property
+    def example_date(self) -> dt.date:
+        return self.day_first if self.order == DateOrder.DAY_FIRST else self.month_first
 
 
 @dataclass
 class DateColumn:
-    """Parsed dates (NaT where blank or unreadable); ``bad`` marks unreadable cells."""
+    """Parsed dates (NaT where blank or unreadable); ``bad`` marks unreadable cells.
+
+    ``unresolved`` marks dates that read both ways (2/11/2024) in a column that holds evidence for both
+    orders: their ``values`` are only the usual reading, so they must be refused until the user chooses.
+    """
 
     values: np.ndarray  # datetime64[ns]
     bad: np.ndarray
@@ -240,6 +268,9 @@ class DateColumn:
     kind: DateKind = DateKind.DAY
     distinct: np.ndarray | None = None  # the distinct dates (cheaper to study than every row)
     codes: np.ndarray | None = None  # each row's index into ``distinct``, -1 where there is no date
+    unresolved: np.ndarray | None = None  # None when there is none
+    readings: np.ndarray | None = None  # per unresolved row: "2/11/2024 could be 2 Nov 2024 (day first) or …"
+    ambiguous: AmbiguousDates | None = None  # None when no value reads both ways
 
     def distinct_dates(self) -> np.ndarray:
         return self.distinct if self.distinct is not None else pd.unique(self.values[~np.isnat(self.values)])
@@ -253,47 +284,201 @@ class DateColumn:
         return np.where(self.codes < 0, len(self.distinct), self.codes), values
 
 
+def whole_month_dates(size: int, month: dt.date) -> DateColumn:
+    """Every row dated ``month``: an export without dates that covers one month."""
+    first = np.datetime64(month.replace(day=1), "ns")
+    label = f"{month:%b %Y} for every row"
+    return DateColumn(np.full(size, first), np.zeros(size, dtype=bool), label, DateKind.MONTH, np.array([first]),
+                      np.zeros(size, dtype=np.int64))
+
+
+@dataclass
+class _Distinct:
+    """The distinct values of a column, read: what the rows then take by their codes."""
+
+    parsed: np.ndarray
+    bad: np.ndarray
+    label: str = ""
+    kind: DateKind = DateKind.DAY
+    unresolved: np.ndarray | None = None
+    readings: np.ndarray | None = None
+    ambiguous: AmbiguousDates | None = None
+
+
 def parse_dates(values: pd.Series, order: DateOrder = DateOrder.AUTO, hint: str = ".") -> DateColumn:
-    """Dates from a column of any type: real dates, Excel day numbers and the common written forms."""
+    """Dates from a column of any type: real dates, Excel day numbers and the common written forms.
+
+    Each distinct value is read on its own; a value such as 2/11/2024 that reads both ways follows the
+    chosen ``order``, else the column's other values, else the file's usual order (``hint`` "," = day first).
+    """
     if pd.api.types.is_datetime64_any_dtype(values):
         stamps = pd.to_datetime(values).dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
         codes, uniques = pd.factorize(stamps.to_numpy(), use_na_sentinel=True)
-        parsed, bad = safe_ns(np.asarray(uniques)), np.zeros(len(uniques), dtype=bool)
-        label, kind = "YYYY-MM-DD", DateKind.DAY
+        distinct = _Distinct(safe_ns(np.asarray(uniques)), np.zeros(len(uniques), dtype=bool), "YYYY-MM-DD")
     else:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        parsed, bad, label, kind = _parse_unique(pd.Series(uniques, dtype=object), order, hint)
-    found = codes >= 0
-    stamps = np.where(found, parsed[np.maximum(codes, 0)], np.datetime64("NaT", "ns")).astype("datetime64[ns]")
-    day_codes, days = pd.factorize(parsed, use_na_sentinel=True)  # two spellings of one day share a code
-    row_codes = np.where(found, day_codes[np.maximum(codes, 0)], -1)
-    return DateColumn(stamps, found & bad[np.maximum(codes, 0)], label, kind,
-                      np.asarray(days, dtype="datetime64[ns]"), row_codes.astype(np.int64))
+        distinct = _parse_unique(pd.Series(uniques, dtype=object), order, hint)
+    return _spread(codes, distinct)
 
 
-def _parse_unique(uniques: pd.Series, order: DateOrder, hint: str) -> tuple[np.ndarray, np.ndarray, str, DateKind]:
+def _spread(codes: np.ndarray, distinct: _Distinct) -> DateColumn:
+    """Each row takes its distinct value's reading."""
+    size = len(codes)
+    if len(distinct.parsed) == 0:  # not a single value in the column
+        return DateColumn(np.full(size, np.datetime64("NaT", "ns")), np.zeros(size, dtype=bool), distinct.label,
+                          distinct.kind, np.array([], dtype="datetime64[ns]"), np.full(size, -1, dtype=np.int64))
+    found, at = codes >= 0, np.maximum(codes, 0)
+    stamps = np.where(found, distinct.parsed[at], np.datetime64("NaT", "ns")).astype("datetime64[ns]")
+    day_codes, days = pd.factorize(distinct.parsed, use_na_sentinel=True)  # two spellings of one day share a code
+    row_codes = np.where(found, day_codes[at], -1)
+    column = DateColumn(stamps, found & distinct.bad[at], distinct.label, distinct.kind,
+                        np.asarray(days, dtype="datetime64[ns]"), row_codes.astype(np.int64),
+                        ambiguous=distinct.ambiguous)
+    if distinct.unresolved is not None and distinct.readings is not None:
+        column.unresolved = found & distinct.unresolved[at]
+        column.readings = np.where(column.unresolved, distinct.readings[at], "")
+    return column
+
+
+def _parse_unique(uniques: pd.Series, order: DateOrder, hint: str) -> _Distinct:
     parsed = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[ns]")
-    done = np.zeros(len(uniques), dtype=bool)
+    labels = np.full(len(uniques), "", dtype=object)
     for position, value in enumerate(uniques.tolist()):
         stamp = _date_object(value)
         if stamp is not None:
-            parsed[position], done[position] = stamp, True
-    text = uniques.where(~done & uniques.map(lambda v: isinstance(v, str)))
+            parsed[position], labels[position] = stamp, WORKBOOK_DATES
+    text = uniques.where((labels == "") & uniques.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool))
     text = text.map(lambda v: _strip_time(v) if isinstance(v, str) else None)
     blank = text.map(lambda v: isinstance(v, str) and v.lower() in BLANK_WORDS).to_numpy(dtype=bool)
-    text = text.where(~blank)
-    label, kind = ("the workbook's own dates", DateKind.DAY) if done.any() else ("", DateKind.DAY)
-    if text.notna().any():
-        best = _best_format(text, order, hint)
-        if best is not None:
-            label, kind = best.label, best.kind
-            for candidate in _fallbacks(best):
-                missing = text.notna().to_numpy() & np.isnat(parsed)
-                if not missing.any():
-                    break
-                parsed[missing] = _apply(text[missing], candidate)
-    bad = np.isnat(parsed) & ~blank
-    return parsed, bad, label, kind
+    values = text.where(~blank).tolist()  # distinct values only: plain Python is quicker than pandas here
+    distinct = _Distinct(parsed, blank)
+    if any(isinstance(v, str) for v in values):
+        numbered = _read_numbered(values, order, hint, parsed, labels, distinct)
+        _read_written([None if done else v for v, done in zip(values, numbered, strict=True)], parsed, labels)
+    distinct.bad = np.isnat(parsed) & ~blank
+    distinct.label, distinct.kind = _column_label(labels)
+    return distinct
+
+
+def _read_numbered(values: list, order: DateOrder, hint: str, parsed: np.ndarray, labels: np.ndarray,
+                   distinct: _Distinct) -> np.ndarray:
+    """Numbered dates into ``parsed`` and ``labels``; returns which values were numbered dates at all."""
+    matches = [NUMBERED_DATE.match(v) if isinstance(v, str) else None for v in values]
+    numbered = np.fromiter((m is not None for m in matches), dtype=bool, count=len(matches))
+    if not numbered.any():
+        return numbered
+    at = np.flatnonzero(numbered)
+    groups = [m.groups() for m in matches if m is not None]
+    first, middle, last = (np.array([int(g[i]) for g in groups], dtype=np.int64) for i in (0, 2, 3))
+    first_digits, last_digits = (np.array([len(g[i]) for g in groups], dtype=np.int64) for i in (0, 3))
+    year_first = (first_digits == 4) & (last_digits <= 2)
+    year_last = (first_digits <= 2) & np.isin(last_digits, (2, 4))
+    year = np.where(last_digits == 2, last + np.where(last < TWO_DIGIT_CENTURY, 2000, 1900), last)
+    nat = np.datetime64("NaT", "ns")
+    iso = np.where(year_first, civil_dates(first, middle, last), nat)
+    day_first = np.where(year_last, civil_dates(year, middle, first), nat)
+    month_first = np.where(year_last, civil_dates(year, first, middle), nat)
+    written = [values[i] for i in at]
+    chosen = _choose_order(written, order, hint, day_first, month_first, distinct, at, len(values))
+    reads_day = ~np.isnat(day_first) & (np.isnat(month_first) | (chosen == DateOrder.DAY_FIRST))
+    dates = np.where(year_first, iso, np.where(reads_day, day_first, month_first))
+    parsed[at] = dates
+    for position, group, ymd, day, date in zip(at, groups, year_first, reads_day, dates, strict=True):
+        if not np.isnat(date):
+            s, years = group[1], "YY" if len(group[3]) == 2 else "YYYY"
+            labels[position] = f"YYYY{s}MM{s}DD" if ymd else f"DD{s}MM{s}{years}" if day else f"MM{s}DD{s}{years}"
+    return numbered
+
+
+def _choose_order(written: list[str], order: DateOrder, hint: str, day_first: np.ndarray, month_first: np.ndarray,
+                  distinct: _Distinct, at: np.ndarray, size: int) -> DateOrder:
+    """The order for values that read both ways; what the column says about them goes into ``distinct``.
+
+    ``written`` are the column's numbered dates, at positions ``at`` of its ``size`` distinct values.
+    """
+    both = ~np.isnat(day_first) & ~np.isnat(month_first) & (day_first != month_first)
+    only_day = np.flatnonzero(~np.isnat(day_first) & np.isnat(month_first))
+    only_month = np.flatnonzero(np.isnat(day_first) & ~np.isnat(month_first))
+    evidence = ""
+    if order != DateOrder.AUTO:
+        reading, chosen = Reading.CHOSEN, order
+    elif len(only_day) and len(only_month):
+        reading, chosen = Reading.UNRESOLVED, _usual_order(written, both, hint)
+    elif len(only_day) or len(only_month):
+        reading = Reading.COLUMN
+        chosen = DateOrder.DAY_FIRST if len(only_day) else DateOrder.MONTH_FIRST
+        evidence = written[(only_day if len(only_day) else only_month)[0]]
+    else:
+        reading, chosen = Reading.USUAL, _usual_order(written, both, hint)
+    if both.any():
+        first = int(np.flatnonzero(both)[0])
+        distinct.ambiguous = AmbiguousDates(reading, chosen, written[first], _date(day_first[first]),
+                                            _date(month_first[first]), evidence, int(both.sum()))
+    if reading == Reading.UNRESOLVED and both.any():
+        distinct.unresolved = np.zeros(size, dtype=bool)
+        distinct.unresolved[at[both]] = True
+        distinct.readings = np.full(size, "", dtype=object)
+        for position in np.flatnonzero(both):
+            distinct.readings[at[position]] = (
+                f"{written[position]} could be {spoken_date(day_first[position])} (day first) or "
+                f"{spoken_date(month_first[position])} (month first)")
+    return chosen
+
+
+def _usual_order(written: list[str], both: np.ndarray, hint: str) -> DateOrder:
+    """The file's usual order (day first where the decimal mark is a comma); dotted dates are written day first."""
+    dotted = bool(both.any()) and all("." in written[i] for i in np.flatnonzero(both))
+    return DateOrder.DAY_FIRST if hint == "," or dotted else DateOrder.MONTH_FIRST
+
+
+def civil_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Dates from year, month and day numbers; NaT where there is no such day (31/02, month 13)."""
+    valid = (month >= 1) & (month <= 12) & (day >= 1) & (year >= 0) & (year <= 9999)
+    months = ((np.where(valid, year, 1970) - 1970) * 12 + np.where(valid, month, 1) - 1).astype("datetime64[M]")
+    first = months.astype("datetime64[D]")
+    valid &= day <= ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
+    days = first + (np.where(valid, day, 1) - 1).astype("timedelta64[D]")
+    return np.where(valid, safe_ns(days), np.datetime64("NaT", "ns"))
+
+
+def spoken_date(day: np.datetime64 | dt.date) -> str:
+    """'2 Nov 2024'."""
+    stamp = pd.Timestamp(day)
+    return f"{stamp.day} {stamp:%b %Y}"
+
+
+def _date(day: np.datetime64) -> dt.date:
+    return pd.Timestamp(day).date()
+
+
+def _read_written(values: list, parsed: np.ndarray, labels: np.ndarray) -> None:
+    """Month names, months alone, ISO weeks, YYYYMMDD and Excel day numbers: each by the first form that fits."""
+    remaining = np.fromiter((isinstance(v, str) and ANY_FORMAT.fullmatch(v) is not None for v in values),
+                            dtype=bool, count=len(values))
+    for fmt in FORMATS:
+        if not remaining.any():
+            return
+        shape = fmt.shape
+        candidates = np.array([i for i in np.flatnonzero(remaining) if shape.match(values[i])], dtype=np.int64)
+        if not len(candidates):
+            continue
+        read = _apply(pd.Series([values[i] for i in candidates], dtype=object), fmt)
+        done = candidates[~np.isnat(read)]
+        parsed[done], labels[done] = read[~np.isnat(read)], fmt.label
+        remaining[done] = False
+
+
+def _column_label(labels: np.ndarray) -> tuple[str, DateKind]:
+    """How the column was read, most common form first ("MM/DD/YYYY and DD-MM-YYYY"), and that form's kind."""
+    counts = Counter(label for label in labels.tolist() if label)
+    if not counts:
+        return "", DateKind.DAY
+    forms = [form for form, _ in counts.most_common()]  # ties stay in the order the forms first appear
+    kind = KIND_OF.get(forms[0], DateKind.DAY)
+    if len(forms) > 3:
+        forms = [*forms[:3], f"{len(forms) - 3} other forms"]
+    text = forms[0] if len(forms) == 1 else ", ".join(forms[:-1]) + " and " + forms[-1]
+    return text, kind
 
 
 def _date_object(value: object) -> np.datetime64 | None:
@@ -332,27 +517,6 @@ def _strip_time(text: str) -> str:
     text = text.strip()
     match = TIME_SUFFIX.match(text)
     return match.group(1) if match else text
-
-
-def _best_format(text: pd.Series, order: DateOrder, hint: str) -> DateFormat | None:
-    """The format that reads the most values; ties go to the chosen (or the file's usual) day/month order."""
-    preferred = order if order != DateOrder.AUTO else (DateOrder.DAY_FIRST if hint == "," else DateOrder.MONTH_FIRST)
-    sample = text.dropna()
-    sample = sample.iloc[:: max(1, len(sample) // 2000)]
-    probe = sample.head(50).tolist()
-    allowed = [f for f in FORMATS if (order == DateOrder.AUTO or f.order in (DateOrder.AUTO, order))
-               and any(f.shape.match(v) for v in probe)]
-    if not allowed:
-        return None
-    scored = [(int((~np.isnat(_apply(sample, f))).sum()), f.order == preferred, -i, f) for i, f in enumerate(allowed)]
-    count, _, _, best = max(scored, key=lambda s: s[:3])
-    return best if count else None
-
-
-def _fallbacks(best: DateFormat) -> list[DateFormat]:
-    """The chosen format first, then the others that do not contradict its day/month order."""
-    others = [f for f in FORMATS if f is not best and f.order in (DateOrder.AUTO, best.order)]
-    return [best, *others]
 
 
 def _apply(text: pd.Series, fmt: DateFormat) -> np.ndarray:

@@ -13,13 +13,24 @@ import numpy as np
 import pandas as pd
 
 import clock
-from importers.cells import DateColumn, NumberColumn, currency_matches, parse_dates, parse_numbers
-from importers.grain import Grain, detect_grain, split_weeks
-from importers.mapping import IGNORE_METRIC, ImportMapping, Layout, Role, header_unit
+from importers.cells import (
+    AmbiguousDates,
+    DateColumn,
+    DateOrder,
+    NumberColumn,
+    Reading,
+    currency_matches,
+    parse_dates,
+    parse_numbers,
+    spoken_date,
+    whole_month_dates,
+)
+from importers.grain import Grain, detect_grain, empty_coverage, month_coverage, split_weeks
+from importers.mapping import IGNORE_METRIC, ColumnChoice, ImportMapping, Layout, Role, header_unit
 from importers.problems import CONTROL, ProblemLog, by_row
 from importers.reading import SourceTable
 from metrics.catalog import Aggregation, Catalog, Metric, Unit
-from metrics.periods import month_label
+from metrics.periods import month_label, month_start
 from metrics.validation import Problem
 
 LONG_COLUMNS = ["date", "metric", "value", "segment", "weight", "row"]
@@ -30,11 +41,19 @@ UNIT_WORDS = {
     "months": "months", "mo": "months", "$": "$", "€": "EUR", "£": "GBP", "¥": "¥",
 }
 UNIT_OF = {"%": Unit.PERCENT, "count": Unit.COUNT, "score": Unit.SCORE, "ratio": Unit.RATIO, "months": Unit.MONTHS}
+SKIP_CHOICE = "Skip rows without a date"
+WHOLE_FILE_CHOICE = "This file has no date column: import it as one month"
+MISSING_DATE = f"the date is missing: fill it in, or tick '{SKIP_CHOICE}'"
+ORDER_CHOICE = "Dates like 01/03/2026"
+ORDER_WORDS = {DateOrder.DAY_FIRST: "day first", DateOrder.MONTH_FIRST: "month first"}
+SHOWN_SKIPPED_ROWS = 10
 
 
 @dataclass
 class Conversion:
-    """Long rows plus what the preview shows: rows read and rejected, grain, how dates and numbers were read."""
+    """Long rows plus what the preview shows: rows read, rejected and skipped, grain, how dates and numbers were
+    read, and how many days of each month the file covers (``coverage``: metric, month, covered_days,
+    month_days, one row per metric and month of ``long``)."""
 
     long: pd.DataFrame
     problems: list[Problem]
@@ -44,6 +63,9 @@ class Conversion:
     date_format: str = ""
     decimal: str = ""
     notes: list[str] = field(default_factory=list)
+    skipped_rows: int = 0
+    skipped_notes: list[str] = field(default_factory=list)
+    coverage: pd.DataFrame = field(default_factory=empty_coverage)
 
     @property
     def months(self) -> list[dt.date]:
@@ -60,6 +82,26 @@ class Conversion:
             return month_label(months[0])
         return f"{month_label(months[0])} – {month_label(months[-1])} ({len(months)} months)"
 
+    def partial_months(self, labels: dict[str, str] | None = None) -> list[str]:
+        """The months the file covers only in part, newest first: "Sep 2021: 5 of 30 days".
+
+        Metrics that cover a month differently are named: "Sep 2021: 5 of 30 days (Clicks), 12 of 30 days (NPS)".
+        """
+        coverage = self.coverage
+        partial = coverage[coverage["covered_days"] < coverage["month_days"]]
+        metrics_in = coverage.groupby("month")["metric"].size()
+        lines = []
+        for month, rows in sorted(partial.groupby("month"), key=lambda item: item[0], reverse=True):
+            by_days = rows.groupby(["covered_days", "month_days"])["metric"].apply(list)
+            if len(by_days) == 1 and len(rows) == metrics_in[month]:  # every metric alike: no need to name them
+                covered, month_days = by_days.index[0]
+                lines.append(f"{month_label(month)}: {covered} of {month_days} days")
+                continue
+            parts = [f"{covered} of {month_days} days ({', '.join((labels or {}).get(m, m) for m in metrics)})"
+                     for (covered, month_days), metrics in by_days.items()]
+            lines.append(f"{month_label(month)}: {', '.join(parts)}")
+        return lines
+
 
 def empty_long() -> pd.DataFrame:
     return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "metric": pd.Series(dtype=object),
@@ -75,7 +117,7 @@ def convert(table: SourceTable, mapping: ImportMapping, catalog: Catalog, curren
     log = ProblemLog(table.file_name, table.rows)
     for problem in table.problems:
         log.problems.append(problem)
-    if not check_mapping(mapping, table, catalog, currency, log):
+    if not check_mapping(mapping, table, catalog, currency, log, today):
         return Conversion(empty_long(), by_row(log.problems), len(table.frame), len(table.frame))
     context = Context(table, mapping, catalog, currency, np.datetime64(today, "ns"), log)
     if mapping.layout == Layout.CRM:
@@ -87,16 +129,25 @@ def convert(table: SourceTable, mapping: ImportMapping, catalog: Catalog, curren
     else:
         long, dates = wide_rows(context)
     long = aggregate(long, catalog)
-    grain = mapping.grain or detect_grain(dates.distinct_dates(), dates.kind)
+    grain = Grain.MONTHLY if mapping.whole_file_month else mapping.grain or detect_grain(dates.distinct_dates(),
+                                                                                           dates.kind)
+    dated = long
     if grain == Grain.WEEKLY and mapping.layout != Layout.CRM:
         long = aggregate(split_weeks(long, catalog, mapping.week_anchor), catalog)
+    coverage = month_coverage(dated, long, grain, today, mapping.week_anchor, whole=mapping.layout == Layout.CRM)
+    skipped = context.skipped & ~log.rejected
+    if skipped.any() and long.empty and not log.problems:
+        log.column(None, "every row with figures had no date and was skipped: nothing is left to import")
     decimal = "," if "," in context.decimals else "."
     return Conversion(long, by_row(log.problems), len(table.frame), int(log.rejected.sum()), grain, dates.label,
-                      decimal, list(table.notes))
+                      decimal, [*table.notes, *context.notes], int(skipped.sum()), skipped_notes(context, skipped),
+                      coverage)
 
 
 def detected_grain(table: SourceTable, mapping: ImportMapping) -> Grain | None:
     """The grain the mapped date column points to (None when there is no date column, as for CRM rows)."""
+    if mapping.whole_file_month and mapping.layout != Layout.CRM:
+        return Grain.MONTHLY
     column = mapping.first(Role.DATE)
     if mapping.layout == Layout.CRM or column is None or column not in table.frame.columns:
         return None
@@ -113,6 +164,11 @@ class Context:
     today: np.datetime64
     log: ProblemLog
     decimals: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)  # how the dates were read, for the preview
+    skipped: np.ndarray = field(init=False)  # rows left out for want of a date (ImportMapping.skip_undated)
+
+    def __post_init__(self) -> None:
+        self.skipped = np.zeros(len(self.table.frame), dtype=bool)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -123,21 +179,73 @@ class Context:
         return self.table.decimal_hint
 
     def dates(self, column: str, present: np.ndarray, future_ok: np.ndarray | None = None) -> DateColumn:
-        """Parse a date column; report unreadable, missing and future dates on rows that carry values."""
+        """Parse a date column; report unreadable, missing and future dates on rows that carry values.
+
+        With no date column and ``whole_file_month`` set, every row belongs to that month. A missing date is
+        refused, or the row skipped when the mapping says so (``skip_undated``).
+        """
+        if not column and self.mapping.whole_file_month:
+            return whole_month_dates(len(self.frame), self.mapping.whole_file_month)
         dates = parse_dates(self.frame[column], self.mapping.date_order, self.hint)
         raw = self.frame[column]
         self.log.cells(dates.bad & present, column, "not a date: {value}", raw)
-        self.log.cells(np.isnat(dates.values) & ~dates.bad & present, column, "the date is missing")
-        future = (dates.values > self.today) & present
+        unresolved = dates.unresolved & present if dates.unresolved is not None else np.zeros(len(present), bool)
+        self.log.cells(unresolved, column, "{value}, and this column has both kinds: choose how to read such dates "
+                       f"('{ORDER_CHOICE}')", dates.readings, quote=False)
+        missing = np.isnat(dates.values) & ~dates.bad & present
+        if self.mapping.skip_undated:
+            self.skipped |= missing
+        else:
+            self.log.cells(missing, column, MISSING_DATE)
+        future = (dates.values > self.today) & present & ~unresolved
         if future_ok is not None:
             future &= ~future_ok
         self.log.cells(future, column, f"the date is after today ({str(self.today)[:10]})")
+        if dates.ambiguous is not None and dates.ambiguous.reading != Reading.UNRESOLVED:
+            self.notes.append(date_reading_note(column, dates.ambiguous))
         return dates
+
+    def kept(self, present: np.ndarray) -> np.ndarray:
+        """The rows that go into the result: present, without a problem and not skipped."""
+        return present & ~self.log.rejected & ~self.skipped
 
     def numbers(self, column: str) -> NumberColumn:
         numbers = parse_numbers(self.frame[column], self.mapping.decimal, self.hint)
         self.decimals.add(numbers.decimal)
         return numbers
+
+
+def date_reading_note(column: str, ambiguous: AmbiguousDates) -> str:
+    """What the preview says about dates that read both ways: "Column 'Date' read as day first: 01/02/2024 = …"."""
+    order = ORDER_WORDS[ambiguous.order]
+    shown = f"{ambiguous.example} = {spoken_date(ambiguous.example_date)}"
+    if ambiguous.reading == Reading.CHOSEN:
+        return f"Column '{column}' read as {order}, as chosen: {shown}."
+    if ambiguous.reading == Reading.COLUMN:
+        return f"Column '{column}' read as {order}: {shown}, as {ambiguous.evidence} in it can only be {order}."
+    return (f"Column '{column}' read as {order}: {shown}. Nothing in the column shows which comes first; if "
+            f"that is wrong, change '{ORDER_CHOICE}'.")
+
+
+def skipped_notes(ctx: Context, skipped: np.ndarray) -> list[str]:
+    """How many rows were skipped for want of a date, and why: by stage for CRM rows, else with their rows."""
+    count = int(skipped.sum())
+    if not count:
+        return []
+    stage_column = ctx.mapping.first(Role.STAGE)
+    if ctx.mapping.layout == Layout.CRM and stage_column:
+        stages = ctx.frame[stage_column].astype("str").str.strip().where(ctx.frame[stage_column].notna(), "")
+        counts = stages[skipped].value_counts(sort=False).sort_values(ascending=False, kind="stable")
+        return [f"{n:,} {_rows(n)} in {f'stage {stage}' if stage else 'no stage'} had no date and "
+                f"{'was' if n == 1 else 'were'} skipped" for stage, n in counts.items()]
+    rows = ctx.table.rows[skipped]
+    shown = ", ".join(str(r) for r in rows[:SHOWN_SKIPPED_ROWS]) + (", …" if count > SHOWN_SKIPPED_ROWS else "")
+    return [f"{count:,} {_rows(count)} had no date and {'was' if count == 1 else 'were'} skipped "
+            f"({'row' if count == 1 else 'rows'} {shown})"]
+
+
+def _rows(count: int) -> str:
+    return "row" if count == 1 else "rows"
 
 
 # --- The mapping itself --------------------------------------------------------------------------
@@ -151,13 +259,18 @@ SINGLE = (Role.DATE, Role.METRIC_NAME, Role.VALUE, Role.UNIT, Role.WEIGHT, Role.
 
 
 def check_mapping(mapping: ImportMapping, table: SourceTable, catalog: Catalog, currency: str,
-                  log: ProblemLog) -> bool:
+                  log: ProblemLog, today: dt.date | None = None) -> bool:
     """Problems with the mapping as a whole; False when the table cannot be converted with it."""
     before = len(log.problems)
     columns = {c: ch for c, ch in mapping.columns.items() if c in table.columns}
     for role in REQUIRED[mapping.layout]:
+        if role == Role.DATE and mapping.whole_file_month:
+            continue  # an undated export: every row belongs to that month
         if not any(ch.role == role for ch in columns.values()):
-            log.column(None, f"choose the column that holds the {role.value.replace('_', ' ')}")
+            undated = f", or tick '{WHOLE_FILE_CHOICE}'" if role == Role.DATE else ""
+            log.column(None, f"choose the column that holds the {role.value.replace('_', ' ')}{undated}")
+    if mapping.whole_file_month:
+        _check_whole_file_month(mapping, columns, log, today or clock.today())
     for role in SINGLE:
         chosen = [c for c, ch in columns.items() if ch.role == role]
         if len(chosen) > 1:
@@ -182,20 +295,77 @@ def _check_crm_mapping(columns: dict, log: ProblemLog) -> None:
         log.column(None, "choose the column that holds the amount")
 
 
+def _check_whole_file_month(mapping: ImportMapping, columns: dict[str, ColumnChoice], log: ProblemLog,
+                            today: dt.date) -> None:
+    """'The whole file is month X' is for exports without dates, and only for a month that has begun."""
+    month = month_label(mapping.whole_file_month)
+    if mapping.layout == Layout.CRM:
+        log.column(None, f"a CRM export is dated by its created and close dates: it cannot be imported as {month}")
+    dated = [c for c, ch in columns.items() if ch.role == Role.DATE]
+    if dated:
+        log.column(dated[0], f"'{dated[0]}' holds the dates, and the whole file is also set to be {month}: "
+                             "ignore the column or clear the month")
+    if month_start(mapping.whole_file_month) > month_start(today):
+        log.column(None, f"{month} has not begun yet: choose the month the file covers")
+
+
 def _check_metric_columns(mapping: ImportMapping, table: SourceTable, catalog: Catalog, log: ProblemLog) -> None:
     metrics = {c: k for c, k in mapping.metric_columns().items() if c in table.columns}
     if not metrics:
         log.column(None, "map at least one column to a metric")
-    seen: dict[str, str] = {}
+    by_metric: dict[str, list[str]] = {}
     for column, key in metrics.items():
         metric = catalog.get(key)
         if metric is None:
             log.column(column, f"unknown metric '{key}'")
         elif metric.derived:
             log.column(column, f"{metric.label} is computed from other metrics and cannot be imported")
-        elif key in seen:
-            log.column(f"{seen[key]}, {column}", f"both columns are mapped to {metric.label}")
-        seen.setdefault(key, column)
+        else:
+            by_metric.setdefault(key, []).append(column)
+    for key, columns in by_metric.items():
+        if len(columns) > 1:
+            _check_channels(mapping, columns, catalog[key], log)
+    for key, columns in by_metric.items():
+        weight_key = catalog[key].weight_key
+        if catalog[key].aggregation == Aggregation.WEIGHTED_AVERAGE and weight_key in by_metric:
+            for column in columns:
+                if weight_column(mapping, column, columns, by_metric[weight_key]) is None:
+                    log.column(column, _unpaired_weight(mapping, column, catalog[key], catalog[weight_key]))
+
+
+def channel_of(choice: ColumnChoice) -> str:
+    """The channel a metric column's values are stored as ("tv"), "" when none."""
+    return CONTROL.sub(" ", choice.segment).strip()
+
+
+def _check_channels(mapping: ImportMapping, columns: list[str], metric: Metric, log: ProblemLog) -> None:
+    """Several columns of one metric are channels of it: each needs a channel name of its own."""
+    names = [channel_of(mapping.columns[c]).lower() for c in columns]
+    listed, each = ", ".join(columns), "both" if len(columns) == 2 else "all"
+    if not all(names):
+        log.column(listed, f"{listed} are {each} mapped to {metric.label}: give each a channel name to keep them "
+                           f"as channels, or ignore {'one' if len(columns) == 2 else 'all but one'}")
+        return
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        alike = [c for c, n in zip(columns, names, strict=True) if n == name]
+        log.column(", ".join(alike), f"{', '.join(alike)} are mapped to {metric.label} with the same channel name "
+                                     f"'{channel_of(mapping.columns[alike[0]])}': give each a channel name of its own")
+
+
+def weight_column(mapping: ImportMapping, column: str, columns: list[str], weight_columns: list[str]) -> str | None:
+    """The column that weights a weighted average's column (NPS responses for NPS): the only one, or the one
+    with the same channel name when either metric comes in several columns."""
+    if len(columns) == 1 and len(weight_columns) == 1:
+        return weight_columns[0]
+    name = channel_of(mapping.columns[column]).lower()
+    return next((w for w in weight_columns if channel_of(mapping.columns[w]).lower() == name), None)
+
+
+def _unpaired_weight(mapping: ImportMapping, column: str, metric: Metric, weight: Metric) -> str:
+    name = channel_of(mapping.columns[column])
+    channel = f"the channel name '{name}'" if name else "no channel name"
+    return (f"{column} needs its own column of {weight.label} (with {channel}): when {metric.label} or its "
+            f"{weight.label} come in several columns, they are paired by channel name")
 
 
 def _check_header_unit(column: str, metric: Metric, currency: str, log: ProblemLog) -> None:
@@ -226,13 +396,29 @@ def wide_rows(ctx: Context) -> tuple[pd.DataFrame, DateColumn]:
         _check_values(ctx, column, ctx.catalog[key], numbers[column], present)
     weights = _weights(ctx, metric_columns, numbers, present)
     segment_codes, segment_labels = segments(ctx, mapping.with_role(Role.SEGMENT), present)
+    channels = {c: _channel_labels(ctx, c, segment_codes, segment_labels, numbers[c], present) for c in metric_columns}
     date_codes, date_values = dates.grouping()
     keys = combined_codes([date_codes, segment_codes, *[codes_of(frame[c]) for c in mapping.with_role(Role.DETAIL)]])
     check_duplicates(ctx, keys, present & ~np.isnat(dates.values), *key_description(mapping))
-    keep = present & ~ctx.log.rejected
+    keep = ctx.kept(present)
     group = date_codes.astype(np.int64) * len(segment_labels) + segment_codes
-    return _melt(ctx, keep, group, len(segment_labels), date_values, segment_labels, metric_columns, numbers,
+    return _melt(ctx, keep, group, len(segment_labels), date_values, channels, metric_columns, numbers,
                  weights), dates
+
+
+def _channel_labels(ctx: Context, column: str, segment_codes: np.ndarray, segment_labels: list[str],
+                    parsed: NumberColumn, present: np.ndarray) -> np.ndarray:
+    """The segment labels of one metric column: the rows' segments joined with the column's channel ("US / tv")."""
+    channel = channel_of(ctx.mapping.columns[column])
+    if not channel:
+        return np.asarray(segment_labels, dtype=object)
+    labels = np.asarray([" / ".join(p for p in (label, channel) if p) for label in segment_labels], dtype=object)
+    too_long = np.array([len(label) > SEGMENT_LENGTH for label in labels])
+    if too_long.any():
+        has_value = present & ~np.isnan(parsed.values)
+        ctx.log.cells(too_long[segment_codes] & has_value, column,
+                      f"segment and channel names together can be at most {SEGMENT_LENGTH} characters")
+    return labels
 
 
 def _check_values(ctx: Context, column: str, metric: Metric, parsed: NumberColumn, present: np.ndarray) -> None:
@@ -268,19 +454,21 @@ def check_cell_units(ctx: Context, column: str, metric: Metric, parsed: NumberCo
 def _weights(ctx: Context, metric_columns: dict[str, str], numbers: dict[str, NumberColumn],
              present: np.ndarray) -> dict[str, np.ndarray]:
     """Weighted averages (NPS) weighted by their weight metric's column (responses) when the file has it."""
-    by_key = {k: c for c, k in metric_columns.items()}
+    by_key: dict[str, list[str]] = {}
+    for column, key in metric_columns.items():
+        by_key.setdefault(key, []).append(column)
     weights: dict[str, np.ndarray] = {}
     for column, key in metric_columns.items():
         metric = ctx.catalog[key]
         if metric.aggregation != Aggregation.WEIGHTED_AVERAGE:
             continue
-        weight_column = by_key.get(metric.weight_key or "")
-        if weight_column is None:
+        weighting = weight_column(ctx.mapping, column, by_key[key], by_key.get(metric.weight_key or "", []))
+        if weighting is None:
             weights[column] = np.ones(len(present))
             continue
-        weight = numbers[weight_column].values
+        weight = numbers[weighting].values
         has_value = ~np.isnan(numbers[column].values)
-        ctx.log.cells(has_value & ~(weight > 0), weight_column,
+        ctx.log.cells(has_value & ~(weight > 0), weighting,
                       f"{metric.label} needs a positive number of {ctx.catalog[metric.weight_key].label.lower()}")
         weights[column] = np.where(weight > 0, weight, 0.0)
     return weights
@@ -372,13 +560,14 @@ def _any_repeated(keys: np.ndarray) -> bool:
 def key_description(mapping: ImportMapping, *first: str) -> tuple[str, str]:
     """The columns that make a row unique, as (column list for the problem, words for the reason)."""
     segments_and_details = [*mapping.with_role(Role.SEGMENT), *mapping.with_role(Role.DETAIL)]
-    date = mapping.first(Role.DATE) or "date"
-    return ", ".join([date, *first, *mapping.with_role(Role.SEGMENT)]), ", ".join(["date", *first,
-                                                                                  *segments_and_details])
+    date = mapping.first(Role.DATE)
+    when = "date" if date or not mapping.whole_file_month else "month"
+    return (", ".join([c for c in (date, *first, *mapping.with_role(Role.SEGMENT)) if c]),
+            ", ".join([when, *first, *segments_and_details]))
 
 
 def _melt(ctx: Context, keep: np.ndarray, group: np.ndarray, segment_count: int, date_values: np.ndarray,
-          segment_labels: list[str], metric_columns: dict[str, str], numbers: dict[str, NumberColumn],
+          segment_labels: dict[str, np.ndarray], metric_columns: dict[str, str], numbers: dict[str, NumberColumn],
           weights: dict[str, np.ndarray]) -> pd.DataFrame:
     """Add rows up per date and segment (breakdowns such as campaigns disappear), then one row per metric."""
     if not keep.any():
@@ -398,12 +587,12 @@ def _melt(ctx: Context, keep: np.ndarray, group: np.ndarray, segment_count: int,
         values = numbers[column].values if every else numbers[column].values[keep]
         weight = (weights[column] if every else weights[column][keep]) if column in weights else None
         parts.append(_summed(group, groups, sizes, values, weight, key, date_values, segment_count,
-                             segment_labels, first_row))
+                             segment_labels[column], first_row))
     return pd.concat(parts, ignore_index=True) if parts else empty_long()
 
 
 def _summed(group: np.ndarray, groups: np.ndarray, sizes: np.ndarray, values: np.ndarray, weight: np.ndarray | None,
-            key: str, date_values: np.ndarray, segment_count: int, segment_labels: list[str],
+            key: str, date_values: np.ndarray, segment_count: int, segment_labels: np.ndarray,
             first_row: np.ndarray) -> pd.DataFrame:
     """One metric's rows per date and segment: sums, or weighted means when ``weight`` is given."""
     blank = np.isnan(values)
@@ -419,7 +608,7 @@ def _summed(group: np.ndarray, groups: np.ndarray, sizes: np.ndarray, values: np
     filled = counts > 0
     slots = groups[filled]
     return pd.DataFrame({"date": date_values[slots // segment_count], "metric": key, "value": total[filled],
-                         "segment": np.asarray(segment_labels, dtype=object)[slots % segment_count],
+                         "segment": segment_labels[slots % segment_count],
                          "weight": weight_sum[filled], "row": first_row[filled]})
 
 
@@ -455,7 +644,7 @@ def long_rows(ctx: Context) -> tuple[pd.DataFrame, DateColumn]:
     dup_keys = combined_codes([codes_of(pd.Series(dates.values)), codes_of(pd.Series(keys)), segment_codes, *details])
     check_duplicates(ctx, dup_keys, present & ~np.isnat(dates.values) & (keys != ""),
                      *key_description(mapping, name_column))
-    keep = present & ~ctx.log.rejected
+    keep = ctx.kept(present)
     long = pd.DataFrame({"date": dates.values[keep], "metric": keys[keep], "value": numbers.values[keep],
                          "segment": np.asarray(segment_labels, dtype=object)[segment_codes[keep]],
                          "weight": weights[keep], "row": ctx.table.rows[keep]})

@@ -30,7 +30,7 @@ def crm_rows(ctx: Context) -> tuple[pd.DataFrame, DateColumn]:
     closed = _dates(ctx, Role.CLOSE_DATE, present & (won | lost))
     _check_ids(ctx, present)
     segment_codes, segment_labels = segments(ctx, mapping.with_role(Role.SEGMENT), present)
-    keep = present & ~ctx.log.rejected
+    keep = ctx.kept(present)
     segment = np.asarray(segment_labels, dtype=object)[segment_codes]
     rows = ctx.table.rows
     wanted = set(mapping.crm_metrics)

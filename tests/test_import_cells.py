@@ -120,7 +120,8 @@ def test_ambiguous_day_and_month_follow_the_file_then_the_users_choice() -> None
     assert days(dates(ambiguous, hint=".")) == ["2026-01-03", "2026-02-03"]
     assert days(dates(ambiguous, hint=",")) == ["2026-03-01", "2026-03-02"]
     assert days(dates(ambiguous, DateOrder.DAY_FIRST)) == ["2026-03-01", "2026-03-02"]
-    assert days(dates(["13/03/2026"], DateOrder.MONTH_FIRST)) == ["NaT"]
+    # the choice is for dates that read both ways: 13/03/2026 can only be 13 March, whatever was chosen
+    assert days(dates(["13/03/2026", "01/03/2026"], DateOrder.MONTH_FIRST)) == ["2026-03-13", "2026-01-03"]
 
 
 def test_unreadable_dates_are_bad_and_blanks_are_not() -> None:

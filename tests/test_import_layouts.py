@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from importers.convert import Conversion, convert
+from importers.convert import MISSING_DATE, Conversion, convert
 from importers.grain import Grain, WeekAnchor, detect_grain
 from importers.mapping import ColumnChoice, ImportMapping, Layout, NewMetric, Role, suggest_metric, suggest_source_name
 from importers.reading import read_file
@@ -122,7 +122,7 @@ def test_crm_problems_name_rows_and_columns() -> None:
     text = CRM + "1,Dup,2026-03-01,2026-03-02,Closed Won,100,Web\n6,NoClose,2026-03-01,,Closed Won,100,Web\n"
     _, result = run(text)
     assert problems(result) == [(7, "Opportunity ID", "same opportunity ID as row 2"),
-                                (8, "Close Date", "the date is missing")]
+                                (8, "Close Date", MISSING_DATE)]
 
 
 # --- Grains and the weekly split -----------------------------------------------------------------
@@ -219,7 +219,7 @@ def test_every_problem_is_reported_at_once_with_row_and_column() -> None:
         (3, "Clicks", "Clicks cannot be negative: '-3'"),
         (4, "Date, Channel", "same date, Channel as row 2"),
         (5, "Date", "the date is after today (2026-11-24)"),
-        (6, "Date", "the date is missing"),
+        (6, "Date", MISSING_DATE),
         (7, "Revenue", "'€5' is not in USD, the currency this workspace reports in"),
         (8, "Clicks", "'12%' has a % sign but Clicks is not a percentage"),
     ]
