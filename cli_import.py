@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             _explain_columns(table, catalog)
         return code
-    return _report(outcome, currency, args.dry_run)
+    return _report(outcome, currency, args.dry_run, table.notes)
 
 
 def _choices(args: argparse.Namespace) -> dict:
@@ -215,7 +215,7 @@ def _suggestion_text(choice: object, catalog: Catalog) -> str:
     return f"{choice.role.value}{sure}{note}"
 
 
-def _report(outcome: ImportOutcome, currency: str, dry_run: bool) -> int:
+def _report(outcome: ImportOutcome, currency: str, dry_run: bool, shown: list[str]) -> int:
     from importers.summary import change_lines
     from metrics.coverage import partial_label
     from metrics.periods import month_label
@@ -226,8 +226,8 @@ def _report(outcome: ImportOutcome, currency: str, dry_run: bool) -> int:
     verb = "Dry run, nothing written: would import" if dry_run else "Imported"
     _out(f"{verb} {conversion.rows_read:,} rows ({conversion.grain.value if conversion.grain else 'no'} grain, "
          f"{conversion.periods_text()}) as source '{outcome.source_name}'.")
-    for note in getattr(conversion, "skipped_notes", []):
-        _out(f"  {note}")
+    for note in [n for n in conversion.notes if n not in shown] + conversion.skipped_notes:
+        _out(f"  {note}")  # how the dates were read, rows skipped by choice
     if not dry_run:
         _out(f"Import #{result.batch_id}; {result.replaced} earlier value(s) of this source replaced.")
     for key, month, share in result.partial:

@@ -159,7 +159,8 @@ def import_table(engine: Engine, workspace_id: int, table: SourceTable, mapping:
                                 file_name=CONTROL.sub(" ", table.file_name)[:255],
                                 file_digest=file_digest or table.digest or None, created_by=created_by,
                                 catalog=catalog, today=today, rows_read=conversion.rows_read, dry_run=dry_run,
-                                overlap=overlap, replace_identical=replace_identical)
+                                overlap=overlap, replace_identical=replace_identical, coverage=conversion.coverage,
+                                skipped_rows=conversion.skipped_rows)
     except ImportNeedsChoice as waiting:
         outcome.problems, outcome.overlaps, outcome.identical = waiting.problems, tuple(waiting.overlaps), \
             waiting.identical

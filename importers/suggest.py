@@ -186,6 +186,8 @@ def _suggest_wide(table: SourceTable, profiles: dict[str, ColumnProfile], catalo
     for column in table.columns:
         if column == date_column:
             chosen[column] = _date_choice(column, profiles[column])
+        elif is_identifier(column) and profiles[column].filled:
+            chosen[column] = ColumnChoice(role=Role.DETAIL, confidence=0.9, note=IDENTIFIER_NOTE)
         elif _looks_numeric(column, profiles[column], choices):
             matches[column] = _by_values(match_header(column, choices, profiles[column].unit), profiles[column],
                                          choices)
@@ -197,6 +199,14 @@ def _suggest_wide(table: SourceTable, profiles: dict[str, ColumnProfile], catalo
     used = list(dict.fromkeys(mapping.metric_columns().values()))
     mapping.new_metrics = [SUGGESTED_NEW_METRICS[k] for k in used if k in SUGGESTED_NEW_METRICS and k not in catalog]
     return mapping
+
+
+IDENTIFIER_NOTE = "an identifier (ad, campaign, keyword id): rows are told apart by it, then added up"
+
+
+def is_identifier(column: str) -> bool:
+    """'ad_id', 'Campaign ID', 'Keyword Id': numbers that name a row, never figures to add up."""
+    return words_match(column, ("id", "ids", "uuid", "guid"))
 
 
 def _looks_numeric(column: str, profile: ColumnProfile, catalog: Catalog) -> bool:

@@ -14,7 +14,7 @@ from db.base import Base
 from db.engine import session_scope
 from db.import_models import CustomMetric, ImportPreset, SqlSource
 from db.indicator_models import DriverOverride, LeadingIndicator
-from db.models import AuditEvent, ImportBatch, MonthTotal, Observation, Workspace
+from db.models import AuditEvent, ImportBatch, MonthTotal, Observation, PartSource, Workspace
 from db.review_models import ActionItem, Review, ReviewEvent, ReviewNote
 from db.scorecard_models import (
     AgreementKpiRow,
@@ -197,6 +197,7 @@ def fill_every_table(session, workspace_id: int, tag: str) -> dict[str, set[tupl
                           updated_at=WHEN),
         LeadershipSystemRow(workspace_id=workspace_id, updated_at=WHEN),
         SourceOfRecordRow(workspace_id=workspace_id, metric_key="revenue", source_name="x"),
+        PartSource(workspace_id=workspace_id, metric_key="mqls", source_name="x"),
     ]
     session.add_all(rows)
     session.flush()

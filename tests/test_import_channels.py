@@ -244,11 +244,12 @@ def screen_mapping(at: AppTest) -> ImportMapping:
 def test_the_mapping_screen_asks_for_a_channel_per_column_once_two_share_a_metric() -> None:
     at = AppTest.from_function(mapping_screen).run()
     assert not at.exception
-    assert [t.value for t in at.text_input if t.label == "Channel"] == ["TV"]  # a lone column keeps its name
-    at.selectbox(key="t-column-2").set_value("metric:marketing_spend").run()
+    # both spend columns are suggested for one metric: a Channel box each, prefilled with its name
     boxes = [t for t in at.text_input if t.label == "Channel"]
-    assert [t.value for t in boxes] == ["TV", "search_spend"]  # prefilled: its name, else the column's
+    assert [t.value for t in boxes] == ["TV", "search"]
     boxes[1].input("Search").run()
     mapping = screen_mapping(at)
     assert {c: (ch.metric, ch.segment) for c, ch in mapping.columns.items() if ch.role == Role.METRIC} == {
         "tv_spend": ("marketing_spend", "TV"), "search_spend": ("marketing_spend", "Search")}
+    at.selectbox(key="t-column-2").set_value("ignore").run()
+    assert [t.value for t in at.text_input if t.label == "Channel"] == ["TV"]  # a lone column keeps its name

@@ -39,7 +39,7 @@ def open_company(page: Page, app_url: str, name: str) -> None:
     wait_for_app(page)
     expect(page.get_by_test_id("stMetric")).to_have_count(CARDS, timeout=30_000)  # first start seeds
     banner = page.get_by_test_id("client-banner")
-    choose(page, "Client company", name)
+    choose(page, "Client company", f"{name} (demo)")
     expect(banner).to_contain_text(name, timeout=10_000)
     wait_for_app(page)
     expect(page.get_by_test_id("stMetric")).to_have_count(CARDS)

@@ -26,7 +26,7 @@ def open_page(page: Page, app_url: str, company: str) -> None:
     # the first start seeds the demo companies: wait for the first page before touching anything
     expect(page.get_by_test_id("client-banner")).to_be_visible(timeout=60_000)
     wait_for_app(page)
-    choose(page, "Client company", company)
+    choose(page, "Client company", f"{company} (demo)")
     expect(page.get_by_test_id("client-banner")).to_contain_text(company)
     page.get_by_test_id("stSidebarNav").get_by_text("Output vs outcome").click()
     expect(page.get_by_test_id("client-banner")).to_contain_text("Output vs outcome")

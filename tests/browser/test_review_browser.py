@@ -35,7 +35,7 @@ def open_review(page: Page, app_url: str, company: str = "Northwind Analytics") 
     wait_for_app(page)
     expect(page.get_by_test_id("client-banner")).to_be_visible(timeout=60_000)  # the first start seeds
     for _ in range(2):  # the first choice after a server start can be lost; choose again
-        choose(page, "Client company", company)
+        choose(page, "Client company", f"{company} (demo)")
         try:
             expect(page.get_by_test_id("client-banner")).to_contain_text(company, timeout=10_000)
             break
