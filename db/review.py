@@ -24,6 +24,7 @@ from db.models import Workspace
 from db.review_models import ActionItem, Review, ReviewEvent, ReviewNote
 from db.scorecard import scorecard_for_month
 from metrics.catalog import Catalog
+from metrics.coverage import without_partial
 from metrics.drivers import effective_drivers
 from metrics.one_view import band_figures
 from metrics.periods import Month
@@ -228,7 +229,7 @@ def live_snapshot(session: Session, workspace_id: int, month: Month, today: dt.d
         agreement=scorecard.agreement, kpis=kpi_lines(scorecard),
         cards=with_targets(card_lines(band_figures(catalog, data, month)), scorecard),
         summary=month_summary(data, month, workspace.currency, catalog),
-        vanity_traps=vanity_lines(catalog, vanity_traps(catalog, drivers, data, month)),
+        vanity_traps=vanity_lines(catalog, vanity_traps(catalog, drivers, without_partial(data), month)),
         actions=actions_for_month(all_actions(session, workspace_id), month, as_of),
         notes=notes_for(session, workspace_id, month),
         taken_at=_now(),

@@ -129,6 +129,7 @@ class KpiSnapshot(BaseModel):
     trend: list[TrendPoint] = Field(default_factory=list)
     trend_as_pct_of_target: bool = False  # share-safe decks chart % of target instead of amounts
     reconciliation: Reconciliation | None = None
+    coverage: float | None = None  # below 1: the month's figures cover only part of it
 
 
 class CardFigure(BaseModel):
@@ -144,6 +145,7 @@ class CardFigure(BaseModel):
     good_month: bool | None = None
     rag: Rag | None = None
     target: float | None = None
+    coverage: float | None = None  # below 1: a partial month
 
 
 class VanityTrapLine(BaseModel):
@@ -379,7 +381,7 @@ def card_lines(bands: Mapping[Band, Sequence[CardFigures]]) -> list[CardFigure]:
     """The One View cards as the review keeps them: value, formatted changes and their colour."""
     return [CardFigure(key=c.key, label=c.label, unit=c.unit, band=band, value=c.value,
                        change_month=format_change(c.vs_previous_month), change_year=format_change(c.vs_last_year),
-                       good_month=c.previous_month_good)
+                       good_month=c.previous_month_good, coverage=c.coverage)
             for band, cards in bands.items() for c in cards]
 
 

@@ -15,6 +15,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.slide import Slide
 
 from metrics.catalog import BAND_TITLES, MANDATE_TITLES, Mandate, Unit
+from metrics.coverage import is_complete, partial_label
 from metrics.formatting import currency_symbol
 from metrics.logo import Logo, pixel_size
 from metrics.periods import month_label
@@ -96,12 +97,18 @@ def one_view_slide(deck: Presentation, snapshot: ReviewSnapshot) -> None:
     text(slide, Box(0.5, 1.2, 12.3, 1.6), snapshot.summary or ["No summary for this month."], size=14)
     for index, (band, title) in enumerate(BAND_TITLES.items()):
         cards = [c for c in snapshot.cards if c.band == band and (c.value is not None or _masked(snapshot, c.unit))]
-        rows = [[c.label, shown(snapshot, c.value, c.unit), c.change_month, c.change_year] for c in cards]
+        rows = [[c.label + _partial_mark(snapshot, c.coverage), shown(snapshot, c.value, c.unit), c.change_month,
+                 c.change_year] for c in cards]
         left = 0.5 + index * 4.15
         text(slide, Box(left, 2.85, 4.0, 0.35), [title], size=13, bold=True)
         if rows:
             table(slide, Box(left, 3.25, 4.0, 0.3 * (len(rows) + 1)), ["Metric", "Value", "vs month", "vs year"],
                   rows, size=9, widths=(1.6, 0.8, 0.8, 0.8), header_color=snapshot.color)
+
+
+def _partial_mark(snapshot: ReviewSnapshot, coverage: float | None) -> str:
+    """' (partial: 6 of 30 days)' on a figure of a month its sources cover only in part."""
+    return "" if is_complete(coverage) else f" ({partial_label(snapshot.month, coverage)})"
 
 
 def _masked(snapshot: ReviewSnapshot, unit: Unit) -> bool:
@@ -148,7 +155,8 @@ def kpi_slide(deck: Presentation, snapshot: ReviewSnapshot, kpi: KpiSnapshot) ->
                {f"Actual{suffix}": [p.actual for p in kpi.trend], f"Target{suffix}": [p.target for p in kpi.trend]},
                chart_format(snapshot, kpi), colors=(snapshot.color, TARGET_COLOR))
     chip(slide, Box(9.0, 1.4, 1.9, 0.5), RAG_LABELS[kpi.rag], RAG_COLORS[kpi.rag], name="RAG status")
-    facts = [f"Actual: {shown(snapshot, kpi.actual, kpi.unit)}", f"Target: {shown(snapshot, kpi.target, kpi.unit)}",
+    facts = [f"Actual: {shown(snapshot, kpi.actual, kpi.unit)}{_partial_mark(snapshot, kpi.coverage)}",
+             f"Target: {shown(snapshot, kpi.target, kpi.unit)}",
              f"Variance: {shown_gap(snapshot, kpi.variance, kpi.unit)} ({percent(kpi.variance_pct, signed=True)})",
              f"% of target: {percent(kpi.pct_of_target)} · {kpi.streak} month(s) at this status",
              f"Owner: {kpi.owner or '-'}", f"Confidence CEO / CMO: {_votes(kpi)}"]

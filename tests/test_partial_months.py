@@ -121,3 +121,29 @@ def test_only_tracked_metrics_get_cards_and_the_rest_fold_into_one_line() -> Non
     missing = not_tracked(STANDARD_CATALOG, data)
     assert {"Net Promoter Score", "Click-through rate", "Clicks"} <= set(missing)  # CTR needs clicks too
     assert not {"Revenue", "Marketing spend", "Impressions"} & set(missing)
+
+
+def test_a_partial_month_is_marked_in_the_review_and_the_deck(engine, workspace_id) -> None:  # noqa: ANN001
+    import io
+
+    from pptx import Presentation
+
+    from db.engine import session_scope
+    from db.imports import import_table
+    from db.review import live_snapshot
+    from importers.reading import read_file
+    from importers.suggest import suggest
+    from reports.board_pack import build_board_pack
+
+    text = "Week,Revenue\n" + "".join(f"2026-08-{day:02d},100\n" for day in (3, 10, 17, 24, 31))
+    table = read_file("weekly.csv", text.encode())
+    assert import_table(engine, workspace_id, table, suggest(table, STANDARD_CATALOG), created_by="Dana").accepted
+    with session_scope(engine) as session:
+        snapshot = live_snapshot(session, workspace_id, SEP.replace(year=2026))
+    [revenue] = [c for c in snapshot.cards if c.key == "revenue"]
+    assert revenue.coverage == pytest.approx(6 / 30) and revenue.change_month == "n/a"
+    assert "Sep 2026 is a partial month" in snapshot.summary[0]
+    deck = Presentation(io.BytesIO(build_board_pack(snapshot, draft=True)))
+    cells = [cell.text for slide in deck.slides for shape in slide.shapes if shape.has_table
+             for row in shape.table.rows for cell in row.cells]
+    assert "Revenue (partial: 6 of 30 days)" in cells
