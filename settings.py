@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     libreoffice_path: str = Field(
         default="libreoffice", description="LibreOffice command used to turn board packs into PDF."
     )
+    admin_emails: str = Field(
+        default="", description="Comma-separated e-mail addresses of administrators: with sign-in on, they see "
+                                "and administer every company and create companies.")
 
 
 def get_settings() -> Settings:

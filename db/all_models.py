@@ -1,5 +1,6 @@
 """Imports every table module so Base.metadata knows them all (used by Alembic and tests)."""
 
+import db.access_models  # noqa: F401
 import db.import_models  # noqa: F401
 import db.indicator_models  # noqa: F401
 import db.review_models  # noqa: F401

@@ -23,6 +23,9 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.tenancy import bind_company
+from db.versions import raise_version
+from metrics.refusal import Refused
 from settings import PROJECT_ROOT, get_settings
 
 MIGRATIONS = PROJECT_ROOT / "migrations"
@@ -40,7 +43,7 @@ LOCK_TIMEOUT = "20s"  # the same on PostgreSQL, for the company lock
 IMMEDIATE = "alignboard_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
 
 
-class WriteBusy(Exception):
+class WriteBusy(Refused):
     """Another write of the same company held on for too long; nothing was changed. The message says so."""
 
     def __init__(self) -> None:
@@ -109,22 +112,34 @@ def get_engine() -> Engine:
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A session whose work is committed together, or not at all; its reads share one snapshot on SQLite."""
+def session_scope(engine: Engine | None = None, workspace_id: int | None = None) -> Iterator[Session]:
+    """A session whose work is committed together, or not at all; its reads share one snapshot on SQLite.
+
+    With ``workspace_id`` it sees and changes only that company's rows (db.tenancy).
+    """
     factory = sessionmaker(engine or get_engine(), expire_on_commit=False)
     with factory.begin() as session:
+        if workspace_id is not None:
+            bind_company(session, workspace_id)
         yield session
 
 
 @contextmanager
 def write_scope(engine: Engine, workspace_id: int | None) -> Iterator[Session]:
     """A session for a write that must not interleave with another write of the same company: it holds the
-    company's lock (SQLite: the database's write lock) from its first statement to its commit."""
+    company's lock (SQLite: the database's write lock) from its first statement to its commit, sees only that
+    company's rows, and raises the company's data version as it commits, so every cache of every process
+    knows. ``workspace_id`` None: a write about companies themselves (creating one), unbound and unversioned.
+    """
     factory = sessionmaker(engine.execution_options(**{IMMEDIATE: True}), expire_on_commit=False)
     try:
         with factory.begin() as session:
             lock_company(session, workspace_id)
+            if workspace_id is not None:
+                bind_company(session, workspace_id)
             yield session
+            if workspace_id is not None:
+                raise_version(session, workspace_id)
     except OperationalError as error:
         if _is_busy(error):
             raise WriteBusy() from error

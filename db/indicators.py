@@ -15,9 +15,10 @@ from db.events import notify_write
 from db.indicator_models import DriverOverride, LeadingIndicator
 from metrics.catalog import STANDARD_CATALOG, Catalog, MetricClass
 from metrics.drivers import DEFAULT_DRIVERS, DriverLines, changed_lines, check_driver_map
+from metrics.refusal import Refused
 
 
-class DriverMapRejected(ValueError):
+class DriverMapRejected(Refused):
     """The map names metrics that do not exist or have the wrong class; nothing was saved."""
 
     def __init__(self, problems: list[str]) -> None:

@@ -28,6 +28,7 @@ from metrics.coverage import without_partial
 from metrics.drivers import effective_drivers
 from metrics.one_view import band_figures
 from metrics.periods import Month
+from metrics.refusal import Refused
 from metrics.review import (
     Action,
     ActionStatus,
@@ -47,7 +48,7 @@ OPEN, CLOSED = "open", "closed"
 _INSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 
 
-class ReviewError(ValueError):
+class ReviewError(Refused):
     """Something the user asked for that the review's state does not allow; the message says why."""
 
 

@@ -42,6 +42,7 @@ from metrics.agreement import (
 from metrics.catalog import STANDARD_CATALOG, Aggregation, Band, Catalog, Direction, Mandate, Metric, MetricClass, Unit
 from metrics.coverage import is_complete, point_coverage
 from metrics.periods import Month, add_months, months_between
+from metrics.refusal import Refused
 from metrics.scorecard import (
     RECONCILIATION_THRESHOLD,
     Commentary,
@@ -58,7 +59,7 @@ from metrics.series import MonthlyData, monthly_values
 COMMENTARY_LIMIT = 2000
 
 
-class EditConflict(Exception):
+class EditConflict(Refused):
     """Someone else saved first. Nothing was written; the message says what to do."""
 
 

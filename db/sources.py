@@ -24,12 +24,13 @@ from db.totals import refresh_month_totals
 from metrics.catalog import STANDARD_CATALOG, Aggregation, Catalog, Unit
 from metrics.periods import Month, add_months
 from metrics.reconciliation import ReconciledMetric, reconcile_months
+from metrics.refusal import Refused
 from metrics.scorecard import RECONCILIATION_THRESHOLD
 
 MonthlyBySource = dict[str, dict[str, dict[Month, float]]]  # metric -> source -> month -> value
 
 
-class SourceOfRecordError(ValueError):
+class SourceOfRecordError(Refused):
     """A choice that cannot be saved; the message says why. Nothing was changed."""
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from metrics.catalog import MANDATE_TITLES, Catalog, Direction, Mandate, Unit
 from metrics.formatting import format_value, mask_currency_text
 from metrics.periods import month_label
+from metrics.refusal import Refused
 from metrics.scorecard import KpiTerms, kpi_count_problems, kpi_count_warning
 
 
@@ -28,7 +29,7 @@ class Role(StrEnum):
 ROLE_TITLES: dict[Role, str] = {Role.CEO: "CEO", Role.CMO: "CMO"}
 
 
-class AgreementError(ValueError):
+class AgreementError(Refused):
     """A step the agreement's rules do not allow; the message says why, and nothing was changed."""
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from metrics.logo import Logo, LogoRefused, prepared_logo
+from metrics.refusal import Refused
 
 NAME_MAX = 120
 DEFAULT_COLOR = "#1f4e79"
@@ -44,7 +45,7 @@ ROW_LABELS = {
 """What a table's rows are, in the user's words, for the summary of a deletion."""
 
 
-class CompanyRefused(ValueError):
+class CompanyRefused(Refused):
     """The company's details were refused and nothing was changed; ``problems`` lists every reason."""
 
     def __init__(self, problems: Sequence[str]) -> None:

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
+from metrics.refusal import Refused
+
 MAX_LOGO_BYTES = 1024 * 1024  # 1 MB, as uploaded
 MAX_LOGO_SIDE = 512  # pixels, as stored
 MAX_LOGO_PIXELS = 40_000_000  # a small file can still unpack into a huge image: refuse before decoding it
@@ -21,7 +23,7 @@ LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg"}  
 JPEG_MODES = {"L", "RGB", "CMYK"}
 
 
-class LogoRefused(ValueError):
+class LogoRefused(Refused):
     """The file is not a logo we can use; the message says why."""
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 import clock
 from metrics.catalog import Aggregation, Catalog
+from metrics.refusal import Refused
 
 LONG_COLUMNS = ("date", "metric", "value")
 KEY_COLUMNS = ("date", "metric", "segment")  # one value per key
@@ -33,7 +34,7 @@ class Problem(BaseModel):
         return f"{', '.join(where)}: {self.reason}"
 
 
-class ImportRejected(ValueError):
+class ImportRejected(Refused):
     """The input has problems; nothing was written."""
 
     def __init__(self, problems: list[Problem]) -> None:

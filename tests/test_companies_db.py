@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import Engine, func, select
 
+from db.access_models import DataVersion, Membership
 from db.audit import events
 from db.base import Base
 from db.engine import session_scope
@@ -198,6 +199,8 @@ def fill_every_table(session, workspace_id: int, tag: str) -> dict[str, set[tupl
         LeadershipSystemRow(workspace_id=workspace_id, updated_at=WHEN),
         SourceOfRecordRow(workspace_id=workspace_id, metric_key="revenue", source_name="x"),
         PartSource(workspace_id=workspace_id, metric_key="mqls", source_name="x"),
+        Membership(workspace_id=workspace_id, email=f"{tag.lower()}@example.com", role="ceo", invited_at=WHEN),
+        DataVersion(workspace_id=workspace_id, version=3),
     ]
     session.add_all(rows)
     session.flush()

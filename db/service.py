@@ -1,0 +1,238 @@
+"""The one seam between the pages and the data: every read and write takes the caller's scope.
+
+Reads are cached by (database, company, data version): the version is read once per rerun when the scope is
+opened, and every write raises it in its own transaction (db.engine.write_scope), so a write from anywhere
+— this session, another person's, the command line, a second app server — shows on the next rerun, and no
+stale entry can be served. Each read runs in a session bound to the scope's company (db.tenancy), so it cannot
+see another company's rows whatever it asks for.
+
+Writes go through ``write``: the role is checked, the company's lock held, the change and its audit record
+committed together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from db import access, audit, imports, indicators, queries, review, scorecard, sources, workspaces
+from db.access import Identity, Permission, Scope
+from db.engine import engine_for, session_scope, write_scope
+from db.overlaps import OverlapChoice
+from importers.mapping import ImportMapping, with_new_metrics
+from importers.reading import SourceTable
+from metrics.agreement import LeadershipSystem
+from metrics.catalog import STANDARD_CATALOG, Catalog
+from metrics.logo import Logo
+from metrics.review import ReviewSnapshot
+from metrics.scorecard import Scorecard
+from metrics.series import MonthlyData
+from settings import get_settings
+
+T = TypeVar("T")
+_READS: dict[str, Callable[..., Any]] = {}
+
+
+def database_url() -> str:
+    return get_settings().database_url
+
+
+# --- Reads ----------------------------------------------------------------------------------------
+
+
+def _read(read: Callable[..., T], scope: Scope, *args: object) -> T:
+    """``read(session, workspace_id, *args)`` in a session of the scope's company, cached by its data version."""
+    name = f"{read.__module__}.{read.__qualname__}"
+    _READS[name] = read
+    return _cached(name, scope.cache_key, args)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024, ttl=3600)
+def _cached(name: str, key: tuple[str, int, int], args: tuple) -> Any:  # noqa: ANN401 - whatever the read returns
+    url, workspace_id, _version = key
+    with session_scope(engine_for(url), workspace_id) as session:
+        return _READS[name](session, workspace_id, *args)
+
+
+def monthly_data(scope: Scope) -> MonthlyData:
+    """Every metric's monthly point of the company (month totals; sources of record honoured)."""
+    return _read(_monthly_data, scope)
+
+
+def _monthly_data(session: Session, workspace_id: int) -> MonthlyData:
+    return queries.monthly_data(session, workspace_id, catalog=imports.workspace_catalog(session, workspace_id))
+
+
+def months_with_data(scope: Scope) -> list[dt.date]:
+    return _read(queries.months_with_data, scope)
+
+
+def month_coverage(scope: Scope) -> dict[dt.date, float]:
+    return _read(queries.month_coverage, scope)
+
+
+def sources_for_month(scope: Scope, keys: tuple[str, ...], month: dt.date) -> list[queries.SourceBatch]:
+    return _read(queries.sources_for_month, scope, keys, month)
+
+
+def catalog(scope: Scope) -> Catalog:
+    """The standard metrics plus the company's own."""
+    return with_new_metrics(STANDARD_CATALOG, custom_metrics(scope))
+
+
+def custom_metrics(scope: Scope) -> list:
+    return _read(imports.custom_metrics, scope)
+
+
+def driver_overrides(scope: Scope) -> dict[str, tuple[str, ...]]:
+    return _read(indicators.driver_overrides, scope)
+
+
+def adopted_indicators(scope: Scope) -> list:
+    return _read(indicators.adopted_indicators, scope)
+
+
+def review_state(scope: Scope, month: dt.date) -> review.ReviewState:
+    return _read(review.review_state, scope, month)
+
+
+def live_review(scope: Scope, month: dt.date, today: dt.date) -> ReviewSnapshot:
+    return _read(review.live_snapshot, scope, month, today)
+
+
+def scorecard_for(scope: Scope, month: dt.date) -> Scorecard:
+    return _read(_scorecard, scope, month)
+
+
+def _scorecard(session: Session, workspace_id: int, month: dt.date) -> Scorecard:
+    return scorecard.scorecard_for_month(session, workspace_id, month,
+                                         catalog=imports.workspace_catalog(session, workspace_id))
+
+
+def agreement_versions(scope: Scope) -> list:
+    return _read(scorecard.agreement_versions, scope)
+
+
+def leadership_system(scope: Scope) -> LeadershipSystem:
+    return _read(scorecard.leadership_system, scope)
+
+
+def import_history(scope: Scope) -> list[imports.HistoryEntry]:
+    return _read(imports.import_history, scope)
+
+
+def import_presets(scope: Scope) -> dict[str, ImportMapping]:
+    return _read(imports.presets, scope)
+
+
+def data_health(scope: Scope, today: dt.date) -> list:
+    return _read(imports.data_health, scope, today)
+
+
+def metric_sources(scope: Scope) -> dict[str, list[str]]:
+    return _read(sources.metric_sources, scope)
+
+
+def sources_of_record(scope: Scope) -> dict:
+    return _read(sources.sources_of_record, scope)
+
+
+def record_reconciliations(scope: Scope, month: dt.date) -> list:
+    return _read(_reconciliations, scope, month)
+
+
+def _reconciliations(session: Session, workspace_id: int, month: dt.date) -> list:
+    return sources.record_reconciliations(session, workspace_id, month,
+                                          catalog=imports.workspace_catalog(session, workspace_id))
+
+
+def logo(scope: Scope) -> Logo | None:
+    return _read(workspaces.company_logo, scope)
+
+
+def audit_trail(scope: Scope) -> list[audit.AuditEntry]:
+    """Every recorded write of the company, newest first: for its advisor, CEO and CMO."""
+    if not (scope.can(Permission.ADMINISTER) or scope.can(Permission.SIGN_CEO) or scope.can(Permission.SIGN_CMO)):
+        scope.require(Permission.ADMINISTER)
+    return _read(audit.events, scope)
+
+
+def members(scope: Scope) -> list[access.Member]:
+    return _read(access.members, scope)
+
+
+# --- The company directory (who sees which company) ------------------------------------------------
+
+
+def visible_companies(identity: Identity, *, single_user: bool, include_archived: bool = False) -> list[dict]:
+    """The companies this person may open, as plain dicts; read fresh each rerun (one small query), so a company
+    added, archived or shared from elsewhere shows at once."""
+    with session_scope(engine_for(database_url())) as session:
+        allowed = access.visible_company_ids(session, identity, single_user=single_user)
+        listed = workspaces.company_list(session, include_archived=include_archived)
+    return [c for c in listed if allowed is None or c["id"] in allowed]
+
+
+def open_scope(identity: Identity, workspace_id: int, *, single_user: bool) -> Scope:
+    """The scope for this person in the company (NoAccess when they are not a member)."""
+    url = database_url()
+    with session_scope(engine_for(url)) as session:
+        return access.open_scope(session, identity, workspace_id, url, single_user=single_user)
+
+
+def note_sign_in(identity: Identity) -> None:
+    with session_scope(engine_for(database_url())) as session:
+        access.note_first_sign_in(session, identity)
+
+
+def may_create_companies(identity: Identity, *, single_user: bool) -> bool:
+    return single_user or access.is_admin(identity)
+
+
+# --- Writes ---------------------------------------------------------------------------------------
+
+
+def write(scope: Scope, permission: Permission | None, action: str | None, work: Callable[[Session], T], *,
+          typed_name: str = "", detail: dict | None = None) -> T:
+    """Run ``work`` as one write of the scope's company: role checked, lock held, audit record (``action``;
+    None when ``work`` records its own) committed with it. Raises the refusals of ``work`` unchanged."""
+    if permission is not None:
+        scope.require(permission)
+    with write_scope(engine_for(scope.url), scope.workspace_id) as session:
+        result = work(session)
+        if action:
+            audit.record(session, action, workspace_id=scope.workspace_id, workspace_name=scope.workspace_name,
+                         actor=scope.named(typed_name), verified=scope.identity.verified, detail=detail)
+    return result
+
+
+def write_directory(identity: Identity, *, single_user: bool, work: Callable[[Session], T]) -> T:
+    """A write about companies themselves (adding one): for administrators, or the single user."""
+    if not may_create_companies(identity, single_user=single_user):
+        raise access.NotAllowed("Only an administrator can add a company (ALIGNBOARD_ADMIN_EMAILS).")
+    with write_scope(engine_for(database_url()), None) as session:
+        return work(session)
+
+
+def import_file(scope: Scope, table: SourceTable, mapping: ImportMapping, *, typed_name: str = "",
+                dry_run: bool = False, progress: imports.Progress = imports.no_progress,
+                overlap: OverlapChoice = OverlapChoice.ASK, replace_identical: bool = False) -> imports.ImportOutcome:
+    """Check and import a table for the scope's company (a dry run writes nothing), recorded under the person."""
+    scope.require(Permission.IMPORT)
+    outcome = imports.import_table(engine_for(scope.url), scope.workspace_id, table, mapping,
+                                   created_by=scope.named(typed_name), dry_run=dry_run, progress=progress,
+                                   overlap=overlap, replace_identical=replace_identical)
+    if outcome.accepted and not dry_run:
+        write(scope, None, "import", lambda _session: None, typed_name=typed_name,
+              detail={"batch": outcome.result.batch_id, "file": table.file_name, "rows": outcome.result.rows_read})
+    return outcome
+
+
+def undo_import(scope: Scope, batch_id: int, *, typed_name: str = "") -> None:
+    scope.require(Permission.IMPORT)
+    imports.undo_import(engine_for(scope.url), scope.workspace_id, batch_id)
+    write(scope, None, "import.undone", lambda _session: None, typed_name=typed_name, detail={"batch": batch_id})
