@@ -1,4 +1,4 @@
-"""Alignboard: the router and the frame (workspace picker, navigation) around every page."""
+"""Alignboard: the router and the frame (sign-in, company picker, navigation) around every page."""
 
 from __future__ import annotations
 
@@ -6,12 +6,21 @@ from itertools import chain
 
 import streamlit as st
 
-from components.frame import bootstrap_database, follow_deep_link, workspace_picker
 from components.presentation import presentation_frame
+from db import service
+from flows.frame import (
+    bootstrap_database,
+    current_identity,
+    current_workspace,
+    follow_deep_link,
+    frame_scope,
+    who_line,
+)
 
 st.set_page_config(page_title="Alignboard", page_icon=":material/join_inner:", layout="wide")
 
 bootstrap_database()
+identity = current_identity()  # stops on the sign-in screen until the person has signed in
 
 PAGES = {
     "Monthly review": [
@@ -23,11 +32,18 @@ PAGES = {
         st.Page("pages/board_pack.py", title="Board pack", icon=":material/slideshow:"),
     ],
     "Data": [st.Page("pages/data.py", title="Bring your own numbers", icon=":material/upload_file:")],
-    "Settings": [st.Page("pages/companies.py", title="Companies", icon=":material/domain:")],
+    "Settings": [
+        st.Page("pages/members.py", title="Members", icon=":material/group:"),
+        st.Page("pages/audit.py", title="History of changes", icon=":material/history:"),
+        st.Page("pages/companies.py", title="Companies", icon=":material/domain:"),
+    ],
 }
 
 page = st.navigation(PAGES)
 follow_deep_link(chain.from_iterable(PAGES.values()))
-workspace_picker()  # after st.navigation: a widget created before it loses the user's choice
-presentation_frame(page.title)
+scope = frame_scope(identity)  # after st.navigation: a widget created before it loses the user's choice
+who_line(identity, scope)
+workspace = current_workspace(scope) if scope else None
+logo = service.logo(scope) if scope and workspace.get("has_logo") else None
+presentation_frame(page.title, workspace, logo)
 page.run()

@@ -11,6 +11,7 @@ from components.text import plain
 from metrics.agreement import ROLE_TITLES, AgreementVersion, Role, diff
 from metrics.catalog import MANDATE_TITLES, Catalog
 from metrics.formatting import mask_currency_text
+from metrics.people import is_unverified
 
 
 def _signed(version: AgreementVersion) -> str:
@@ -31,8 +32,10 @@ def status_line(current: AgreementVersion | None, draft: AgreementVersion | None
                 "CMO both sign it.", icon=":material/handshake:")
 
 
-def signoff(draft: AgreementVersion, unsaved: bool, known_names: dict[Role, str]) -> tuple[Role, str] | None:
-    """One signature box per leader; returns the role and name of whoever clicked 'Sign'."""
+def signoff(draft: AgreementVersion, unsaved: bool, known_names: dict[Role, str], *, may_sign: set[Role],
+            single_user: bool) -> tuple[Role, str] | None:
+    """One signature box per leader; returns the role and (typed, in single-user mode) name of whoever clicked
+    'Sign'. Signed in, only the CEO member signs as CEO and only the CMO as CMO, under their own name."""
     if unsaved:
         st.caption("Save your changes first: a signature covers the saved draft, exactly as it stands.")
     signing = None
@@ -43,11 +46,23 @@ def signoff(draft: AgreementVersion, unsaved: bool, known_names: dict[Role, str]
             if done is not None:
                 st.markdown(f"**{title}** · :green[signed] by {plain(done.name)}, {done.signed_at:%d %b %Y %H:%M}")
                 continue
-            name = st.text_input(f"{title}'s name", known_names.get(role, ""), key=f"sign_{role}_{draft.number}")
+            if role not in may_sign:
+                st.caption(f"Waiting for the {title}'s signature.")
+                continue
+            name = st.text_input(f"{title}'s name", known_names.get(role, ""), key=f"sign_{role}_{draft.number}") \
+                if single_user else ""
             if st.button(f"Sign as {title}", key=f"sign_button_{role}", disabled=unsaved, type="primary",
                          icon=":material/draw:"):
                 signing = (role, name)
     return signing
+
+
+def unverified_signoff(version: AgreementVersion) -> None:
+    """Say so when both signatures were typed with sign-in off: one person may have signed for both."""
+    if len(version.signatures) == 2 and all(is_unverified(s.name) for s in version.signatures):
+        st.warning("Both signatures were typed in while sign-in was off, possibly by one person in one session: "
+                   "they are unverified. Turn sign-in on for signatures that name who signed.",
+                   icon=":material/gpp_maybe:")
 
 
 def kpi_frame(version: AgreementVersion, catalog: Catalog, mask_currency: bool = False) -> pd.DataFrame:

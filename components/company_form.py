@@ -96,17 +96,29 @@ def when(moment: dt.datetime | None) -> str:
 
 ACTION_TITLES = {"company.created": "Created", "company.renamed": "Renamed", "company.archived": "Archived",
                  "company.unarchived": "Un-archived", "company.logo_changed": "New logo",
-                 "company.logo_removed": "Logo removed", "company.deleted": "Deleted"}
+                 "company.logo_removed": "Logo removed", "company.deleted": "Deleted",
+                 "import": "Imported a file", "import.undone": "Undid an import", "preset.saved": "Saved a preset",
+                 "scorecard.saved": "Commentary or votes", "month.closed": "Closed a month",
+                 "month.reopened": "Reopened a month", "action.added": "Added an action",
+                 "action.status": "Changed an action", "note.added": "Added a note",
+                 "decision.added": "Recorded a decision", "agreement.draft_saved": "Saved a KPI draft",
+                 "agreement.signed_ceo": "Signed as CEO", "agreement.signed_cmo": "Signed as CMO",
+                 "agreement.draft_discarded": "Discarded a KPI draft", "driver_map.saved": "Changed the driver map",
+                 "indicator.adopted": "Adopted a leading indicator", "indicator.dropped": "Dropped an indicator",
+                 "leadership_system.saved": "Leadership system", "source_of_record.set": "Source of record",
+                 "sql_source.added": "Added a SQL source", "sql_source.deleted": "Deleted a SQL source",
+                 "sql_source.mapped": "Mapped a SQL source", "member.added": "Invited a member",
+                 "member.removed": "Removed a member"}
 
 
-def _event_detail(action: str, detail: dict) -> str:
+def event_detail(action: str, detail: dict) -> str:
     if action == "company.created":
         return f"{detail.get('currency', '')}, fiscal year from {month_name(detail.get('fiscal_year_start_month', 1))}"
     if action == "company.renamed":
         return f"from {detail.get('from', '?')} to {detail.get('to', '?')}"
     if action == "company.logo_changed":
         return f"{detail.get('mime', '').removeprefix('image/').upper()}, {detail.get('bytes', 0) / 1024:,.0f} KB"
-    return ""
+    return ", ".join(f"{key} {value}" for key, value in (detail or {}).items())
 
 
 def history_table(entries: Sequence[AuditEntry]) -> None:
@@ -115,7 +127,7 @@ def history_table(entries: Sequence[AuditEntry]) -> None:
         st.caption("Nothing recorded yet.")
         return
     rows = [{"When": when(e.at), "What": ACTION_TITLES.get(e.action, e.action),
-             "Who": e.actor or "(no name given)", "Details": _event_detail(e.action, e.detail)} for e in entries]
+             "Who": e.actor or "(no name given)", "Details": event_detail(e.action, e.detail)} for e in entries]
     st.dataframe(rows, hide_index=True, width="stretch")
 
 

@@ -17,8 +17,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components.client_banner import client_banner
-from components.frame import WORKSPACE_KEY, workspace_logo
-from db import cached
+from metrics.logo import Logo
 
 PRESENT_KEY = "presentation_mode"
 SAFE_KEY = "share_safe"
@@ -85,20 +84,14 @@ def _toggles(where: DeltaGenerator) -> None:
                  help="Keeps changes, % of target and RAG; hides absolute currency figures.")
 
 
-def _chosen_workspace() -> dict | None:
-    chosen = st.session_state.get(WORKSPACE_KEY)
-    return next((w for w in cached.workspaces(cached.database_url()) if w["id"] == chosen), None)
-
-
-def presentation_frame(page_title: str) -> None:
+def presentation_frame(page_title: str, workspace: dict | None, logo: Logo | None = None) -> None:
     """The switches (sidebar normally, under the banner while presenting), the CSS and the client banner."""
     _from_address()
     if not presenting():
         _toggles(st.sidebar)
         return
     st.html(PRESENTING_CSS)
-    workspace = _chosen_workspace()
     if workspace is not None:
         with st.container(key="presentation_banner"):
-            client_banner(workspace["name"], workspace["color"], page_title, logo=workspace_logo(workspace))
+            client_banner(workspace["name"], workspace["color"], page_title, logo=logo)
     _toggles(st.container(horizontal=True, key="presentation_switches"))

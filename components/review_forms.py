@@ -13,19 +13,11 @@ from collections.abc import Sequence
 import streamlit as st
 from pydantic import ValidationError
 
-from db.review import ActionIn, NoteIn
-from metrics.review import ActionStatus, ActionView, KpiSnapshot
-
-REVIEWER_KEY = "reviewer_name"
+from metrics.review import ActionIn, ActionStatus, ActionView, KpiSnapshot, NoteIn
 
 
 def _slug(text: str) -> str:
     return re.sub(r"\W+", "_", text).strip("_")
-
-
-def reviewer_name() -> str:
-    """Who is speaking: recorded with notes, decisions, closes and reopens."""
-    return st.text_input("Your name", key=REVIEWER_KEY, placeholder="e.g. Dana Kim (CEO)").strip()
 
 
 def _first_problem(error: ValidationError) -> str:

@@ -135,8 +135,9 @@ def second_look_view(analysis: Analysis) -> None:
             st.markdown(plain(line))
 
 
-def adopt_control(analysis: Analysis, labels: tuple[str, str]) -> str | None:
-    """Step 5: who adopts it, and the button. Returns the adopter's name when clicked with a name given."""
+def adopt_control(analysis: Analysis, labels: tuple[str, str], *, ask_name: bool = True) -> str | None:
+    """Step 5: who adopts it, and the button. Returns the adopter's typed name ("" when signed in: the record
+    takes the person's own) when clicked."""
     with st.container(border=True):
         st.markdown("**Step 5 · Implement, iterate and monitor**")
         if analysis.verdict == VerdictKind.FRAGILE:
@@ -150,10 +151,10 @@ def adopt_control(analysis: Analysis, labels: tuple[str, str]) -> str | None:
         st.caption(plain(f"Adopting records {labels[0]} as a leading indicator of {labels[1]} "
                          f"({months_ahead(analysis.best.lag)}) with today's evidence. Each later month the "
                          "relationship is re-tested on the newest figures."))
-        name = st.text_input("Adopted by", placeholder="Your name")
+        name = st.text_input("Adopted by", placeholder="Your name") if ask_name else ""
         if not st.button("Adopt as leading indicator", type="primary"):
             return None
-        if not name.strip():
+        if ask_name and not name.strip():
             st.error("Type your name in 'Adopted by' so the record says who agreed it.")
             return None
         return name.strip()

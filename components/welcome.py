@@ -13,8 +13,9 @@ ADD_COMPANY = "Add your company"
 WELCOME_FORM = "welcome_company"
 
 
-def welcome(archived: int) -> Literal["demo"] | CompanyDraft | None:
-    """"demo" when the demo companies are asked for, the new company's draft when one is sent, else None."""
+def welcome(archived: int, *, ask_actor: bool = True) -> Literal["demo"] | CompanyDraft | None:
+    """"demo" when the demo companies are asked for, the new company's draft when one is sent, else None.
+    ``ask_actor``: ask for the name to record (single-user mode; signed in, the name is the person's own)."""
     st.title("Welcome to Alignboard")
     st.markdown("One panel for the monthly CEO–CMO review: marketing and revenue figures side by side, activity "
                 "kept apart from results, and the KPIs you both agreed. Each client company is a workspace of its "
@@ -32,7 +33,7 @@ def welcome(archived: int) -> Literal["demo"] | CompanyDraft | None:
     with own:
         st.subheader(ADD_COMPANY)
         st.caption("Then bring its numbers in under Data → Bring your own numbers.")
-        draft = company_form(WELCOME_FORM, ADD_COMPANY)
+        draft = company_form(WELCOME_FORM, ADD_COMPANY, ask_actor=ask_actor)
     if explore:
         return "demo"
     return draft

@@ -24,10 +24,10 @@ import clock
 from db.access_models import Membership
 from db.models import Workspace
 from db.versions import data_version
+from metrics.people import unverified_name
 from metrics.refusal import Refused
 from settings import get_settings
 
-UNVERIFIED = "unverified — sign-in is off"
 EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 
 
@@ -87,7 +87,7 @@ class Identity:
         if self.verified:
             person = self.name.strip() or self.email
             return (f"{person} ({self.email})" if self.name.strip() and self.email else person)[:120]
-        return f"{' '.join(typed.split())[:80] or 'someone'} ({UNVERIFIED})"
+        return unverified_name(typed)
 
     @property
     def label(self) -> str:
@@ -140,11 +140,6 @@ class Scope:
     def named(self, typed: str = "") -> str:
         """The name to record for this person (see ``Identity.recorded_name``)."""
         return self.identity.recorded_name(typed)
-
-
-def is_unverified(name: str) -> bool:
-    """Whether a recorded name was typed in while sign-in was off."""
-    return name.endswith(f"({UNVERIFIED})")
 
 
 # --- Admins, members and the companies a person sees ------------------------------------------------

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 import clock
 from db.engine import session_scope
-from db.events import notify_write
 from db.import_models import CustomMetric, ImportPreset
 from db.ingest import ImportNeedsChoice, IngestResult, ingest, undo_batch
 from db.models import ImportBatch
@@ -67,7 +66,6 @@ def add_custom_metrics(session: Session, workspace_id: int, metrics: list[NewMet
         added += 1
     if added:
         session.flush()
-        notify_write()
     return added
 
 
@@ -88,7 +86,6 @@ def save_preset(session: Session, workspace_id: int, name: str, mapping: ImportM
         preset.mapping, preset.updated_by = data, updated_by
         preset.updated_at = clock.now()
     session.flush()
-    notify_write()
 
 
 def presets(session: Session, workspace_id: int) -> dict[str, ImportMapping]:
@@ -99,7 +96,6 @@ def presets(session: Session, workspace_id: int) -> dict[str, ImportMapping]:
 
 def delete_preset(session: Session, workspace_id: int, name: str) -> None:
     session.execute(delete(ImportPreset).where(ImportPreset.workspace_id == workspace_id, ImportPreset.name == name))
-    notify_write()
 
 
 # --- Running an import ---------------------------------------------------------------------------

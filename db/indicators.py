@@ -11,7 +11,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 import clock
-from db.events import notify_write
 from db.indicator_models import DriverOverride, LeadingIndicator
 from metrics.catalog import STANDARD_CATALOG, Catalog, MetricClass
 from metrics.drivers import DEFAULT_DRIVERS, DriverLines, changed_lines, check_driver_map
@@ -72,7 +71,6 @@ def save_driver_map(session: Session, workspace_id: int, mapping: DriverLines, u
     session.add_all(DriverOverride(workspace_id=workspace_id, output_key=output, outcome_keys=list(outcomes),
                                    updated_by=updated_by) for output, outcomes in lines.items())
     session.flush()
-    notify_write()
     return lines
 
 
@@ -98,7 +96,6 @@ def adopt_indicator(session: Session, workspace_id: int, data: IndicatorIn, now:
     row.lag_months, row.evidence, row.adopted_by = data.lag_months, data.evidence, data.adopted_by
     row.adopted_at = now or clock.now()
     session.flush()
-    notify_write()
     return _view(row)
 
 
@@ -118,5 +115,4 @@ def drop_indicator(session: Session, workspace_id: int, indicator_id: int) -> bo
     """Stop tracking an indicator; False when this workspace has no such indicator."""
     result = session.execute(delete(LeadingIndicator).where(
         LeadingIndicator.workspace_id == workspace_id, LeadingIndicator.id == indicator_id))
-    notify_write()
     return bool(result.rowcount)

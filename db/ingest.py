@@ -16,7 +16,6 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.engine import write_scope
-from db.events import notify_write
 from db.models import ImportBatch, Observation
 from db.overlaps import IdenticalImport, Overlap, OverlapChoice, find_identical, find_overlaps, mark_parts
 from db.queries import ACTIVE, monthly_data
@@ -141,8 +140,6 @@ def ingest(
         changes = _changes(before, _month_totals(session, workspace_id, rollup, catalog))
         result = IngestResult(batch.id, batch.row_count, len(rollup), replaced, batch.period_start,
                               batch.period_end, changes, dry_run, tuple(overlaps), identical, _partial(rollup))
-    if not dry_run:
-        notify_write()
     return result
 
 
@@ -327,4 +324,3 @@ def undo_batch(engine: Engine, workspace_id: int, batch_id: int) -> None:
         session.execute(Observation.__table__.delete().where(Observation.batch_id == batch_id))
         refresh_month_totals(session, workspace_id, metric_keys)
         batch.status = "undone"
-    notify_write()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -17,7 +16,6 @@ from sqlalchemy.orm import Session
 
 import clock
 from db import queries
-from db.events import notify_write
 from db.imports import workspace_catalog
 from db.indicators import driver_overrides
 from db.models import Workspace
@@ -29,9 +27,11 @@ from metrics.drivers import effective_drivers
 from metrics.one_view import band_figures
 from metrics.periods import Month
 from metrics.refusal import Refused
-from metrics.review import (
+from metrics.review import (  # noqa: F401 - the write functions' input models, defined there
     Action,
+    ActionIn,
     ActionStatus,
+    NoteIn,
     NoteLine,
     ReviewSnapshot,
     actions_for_month,
@@ -50,34 +50,6 @@ _INSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 
 class ReviewError(Refused):
     """Something the user asked for that the review's state does not allow; the message says why."""
-
-
-class ActionIn(BaseModel):
-    """A new action item as typed in the meeting."""
-
-    title: str = Field(min_length=1, max_length=300)
-    owner: str = Field(default="", max_length=120)
-    due: dt.date | None = None
-    kpi_key: str | None = Field(default=None, max_length=64)
-
-    @field_validator("title", "owner", mode="before")
-    @classmethod
-    def _strip(cls, value: object) -> object:
-        return value.strip() if isinstance(value, str) else value
-
-
-class NoteIn(BaseModel):
-    """A note or decision on one agenda item."""
-
-    item_key: str = Field(min_length=1, max_length=200)
-    kind: str = Field(pattern="^(note|decision)$")
-    text: str = Field(min_length=1, max_length=5000)
-    author: str = Field(default="", max_length=120)
-
-    @field_validator("text", "author", mode="before")
-    @classmethod
-    def _strip(cls, value: object) -> object:
-        return value.strip() if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -158,7 +130,6 @@ def add_note(session: Session, workspace_id: int, month: Month, note: NoteIn) ->
     review = _require_open(session, workspace_id, month)
     session.add(ReviewNote(review_id=review.id, created_at=_now(), **note.model_dump()))
     session.flush()
-    notify_write()
 
 
 def notes_for(session: Session, workspace_id: int, month: Month) -> list[NoteLine]:
@@ -183,7 +154,6 @@ def add_action(session: Session, workspace_id: int, month: Month, data: ActionIn
                      kpi_key=data.kpi_key or None, status=ActionStatus.OPEN.value, created_month=month)
     session.add(row)
     session.flush()
-    notify_write()
     return _as_action(row)
 
 
@@ -201,7 +171,6 @@ def set_action_status(session: Session, workspace_id: int, action_id: int, statu
     row.closed_month = month if closing else None
     row.closed_at = _now() if closing else None
     session.flush()
-    notify_write()
     return _as_action(row)
 
 
@@ -255,7 +224,6 @@ def close_month(session: Session, workspace_id: int, month: Month, by: str,
         raise ReviewError(f"The review of {month:%b %Y} is already closed.")
     session.add(ReviewEvent(review_id=review.id, kind=CLOSED, at=now, by=by, reason="", snapshot=frozen))
     session.flush()
-    notify_write()
     return snapshot
 
 
@@ -272,4 +240,3 @@ def reopen_month(session: Session, workspace_id: int, month: Month, by: str, rea
         raise ReviewError(f"The review of {month:%b %Y} is not closed.")
     session.add(ReviewEvent(review_id=review.id, kind="reopened", at=_now(), by=by, reason=reason))
     session.flush()
-    notify_write()

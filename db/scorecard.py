@@ -17,7 +17,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 import clock
 from db import queries
-from db.events import notify_write
 from db.models import Observation
 from db.scorecard_models import (
     AgreementKpiRow,
@@ -171,7 +170,6 @@ def save_draft(session: Session, workspace_id: int, kpis: Sequence[KpiTerms], *,
     session.add(row)
     _flush(session, f"Someone else started draft v{draft.number} at the same moment. Nothing was saved: "
                     "reload to see it.")
-    notify_write()
     return _to_version(row)
 
 
@@ -187,7 +185,6 @@ def _update_draft(session: Session, row: AgreementVersionRow, kpis: Sequence[Kpi
     _flush(session, conflict)
     row.kpis.extend(_kpi_rows(kpis))
     _flush(session, conflict)
-    notify_write()
     return _to_version(row)
 
 
@@ -210,7 +207,6 @@ def sign_agreement(session: Session, workspace_id: int, number: int, edit: int, 
         row.agreed_at = now
     _flush(session, f"Draft v{number} was changed or signed by someone else at the same moment. Nothing was "
                     "signed: reload and sign again.")
-    notify_write()
     return _to_version(row)
 
 
@@ -224,7 +220,6 @@ def discard_draft(session: Session, workspace_id: int, number: int, edit: int) -
         raise EditConflict(f"Draft v{number} changed after you opened it. Nothing was discarded: reload first.")
     session.delete(row)
     _flush(session, f"Draft v{number} changed at the same moment. Nothing was discarded: reload first.")
-    notify_write()
 
 
 # --- commentary and confidence votes ----------------------------------------------------------
@@ -262,7 +257,6 @@ def save_commentary(session: Session, workspace_id: int, metric_key: str, month:
     else:
         row.text, row.author, row.updated_at = text, author, now or _now()
     _flush(session, conflict)
-    notify_write()
     return row.row_version
 
 
@@ -278,14 +272,26 @@ def votes_for(session: Session, workspace_id: int, keys: Iterable[str],
     return votes
 
 
+ANY_VOTE = object()  # a caller that read no vote: no check of what was there
+
+
 def cast_vote(session: Session, workspace_id: int, metric_key: str, month: Month, role: Role,
-              score: int | None, *, voter: str = "", now: dt.datetime | None = None) -> None:
-    """Record how far the CEO or the CMO trusts this number this month (1-5); None withdraws the vote."""
+              score: int | None, *, voter: str = "", now: dt.datetime | None = None,
+              expected: int | None | object = ANY_VOTE) -> None:
+    """Record how far the CEO or the CMO trusts this number this month (1-5); None withdraws the vote.
+
+    ``expected`` is the vote the person saw: when it has changed since (someone else voted), nothing is saved.
+    """
     if score is not None and not 1 <= score <= 5:
         raise AgreementError("Confidence is a whole number from 1 (do not trust it) to 5 (fully trust it).")
     row = session.scalar(select(ConfidenceVoteRow).where(
         ConfidenceVoteRow.workspace_id == workspace_id, ConfidenceVoteRow.metric_key == metric_key,
         ConfidenceVoteRow.month == month, ConfidenceVoteRow.role == role.value))
+    current = row.score if row is not None else None
+    if expected is not ANY_VOTE and current != expected:
+        shown = "withdrawn" if current is None else f"changed to {current}"
+        raise EditConflict(f"The {role.value.upper()}'s vote was {shown} by {row.voter if row else 'someone'} while "
+                           "you were voting. Yours was not saved: look at theirs, then vote again.")
     if score is None:
         if row is not None:
             session.delete(row)
@@ -295,7 +301,6 @@ def cast_vote(session: Session, workspace_id: int, metric_key: str, month: Month
     else:
         row.score, row.voter, row.updated_at = score, voter, now or _now()
     _flush(session, "This vote was recorded by someone else at the same moment. Reload and vote again.")
-    notify_write()
 
 
 # --- the leadership system --------------------------------------------------------------------
@@ -331,7 +336,6 @@ def save_leadership_system(session: Session, workspace_id: int, answers: Leaders
             setattr(row, field, value)
         row.updated_at = now or _now()
     _flush(session, conflict)
-    notify_write()
     return leadership_system(session, workspace_id)
 
 

@@ -23,6 +23,7 @@ from db import access, audit, imports, indicators, queries, review, scorecard, s
 from db.access import Identity, Permission, Scope
 from db.engine import engine_for, session_scope, write_scope
 from db.overlaps import OverlapChoice
+from db.versions import raise_version
 from importers.mapping import ImportMapping, with_new_metrics
 from importers.reading import SourceTable
 from metrics.agreement import LeadershipSystem
@@ -236,3 +237,66 @@ def undo_import(scope: Scope, batch_id: int, *, typed_name: str = "") -> None:
     scope.require(Permission.IMPORT)
     imports.undo_import(engine_for(scope.url), scope.workspace_id, batch_id)
     write(scope, None, "import.undone", lambda _session: None, typed_name=typed_name, detail={"batch": batch_id})
+
+
+def sql_sources(scope: Scope) -> list:
+    """The company's SQL sources, URLs masked (db.sql_sources.SqlSourceView)."""
+    from db import sql_sources as sources_module
+
+    return _read(sources_module.sql_sources, scope)
+
+
+def administered_companies(identity: Identity, *, single_user: bool, include_archived: bool = False) -> list[dict]:
+    """The companies this person administers (advisor, admin, or the single user), as plain dicts."""
+    listed = visible_companies(identity, single_user=single_user, include_archived=include_archived)
+    if single_user or access.is_admin(identity):
+        return listed
+    with session_scope(engine_for(database_url())) as session:
+        return [c for c in listed if access.Role.ADVISOR in access.roles_in(session, identity, c["id"],
+                                                                             single_user=False)]
+
+
+def company_scope(identity: Identity, workspace_id: int, *, single_user: bool) -> Scope:
+    """The person's scope in a company they administer (NotAllowed otherwise)."""
+    scope = open_scope(identity, workspace_id, single_user=single_user)
+    scope.require(Permission.ADMINISTER)
+    return scope
+
+
+def write_company(scope: Scope, work: Callable[[Session], T]) -> T:
+    """A change to the company itself (rename, logo, archive, delete): by its administrator, in a session that
+    sees every company, so a new name is checked against all of them; the change records itself."""
+    scope.require(Permission.ADMINISTER)
+    with write_scope(engine_for(scope.url), None) as session:
+        result = work(session)
+        raise_version(session, scope.workspace_id)  # its caches (history, logo) follow; nothing after a deletion
+        return result
+
+
+def company_rows(scope: Scope) -> dict[str, int]:
+    """How many rows of each table the company has (what a deletion would take)."""
+    scope.require(Permission.ADMINISTER)
+    with session_scope(engine_for(scope.url)) as session:
+        return workspaces.company_rows(session, scope.workspace_id)
+
+
+# --- What pages run inside ``write`` (each takes the scope's session first) --------------------------
+
+from db.indicators import IndicatorIn, adopt_indicator, drop_indicator, save_driver_map  # noqa: E402
+from db.review import add_action, add_note, close_month, reopen_month, set_action_status  # noqa: E402
+from db.scorecard import (  # noqa: E402
+    cast_vote,
+    discard_draft,
+    save_commentary,
+    save_draft,
+    save_leadership_system,
+    sign_agreement,
+)
+from db.workspaces import archive_company, delete_company, rename_company, set_logo, unarchive_company  # noqa: E402
+
+add_member, remove_member = access.add_member, access.remove_member
+
+WRITES = (add_member, remove_member, IndicatorIn, adopt_indicator, drop_indicator, save_driver_map, add_action,
+          add_note, close_month, reopen_month, set_action_status, cast_vote, discard_draft, save_commentary, save_draft,
+          save_leadership_system, sign_agreement, archive_company, delete_company, rename_company, set_logo,
+          unarchive_company)

@@ -16,7 +16,6 @@ from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 import clock
-from db.events import notify_write
 from db.models import Observation
 from db.queries import ACTIVE
 from db.source_models import SourceOfRecordRow
@@ -71,7 +70,6 @@ def set_source_of_record(session: Session, workspace_id: int, metric_key: str, s
     row.source_name, row.set_by, row.set_at = source_name, by.strip()[:120], now
     session.flush()
     refresh_month_totals(session, workspace_id, [metric_key])
-    notify_write()
     return SourceOfRecord(metric_key, source_name, row.set_by, now)
 
 
@@ -80,7 +78,6 @@ def clear_source_of_record(session: Session, workspace_id: int, metric_key: str)
     result = session.execute(delete(SourceOfRecordRow).where(SourceOfRecordRow.workspace_id == workspace_id,
                                                              SourceOfRecordRow.metric_key == metric_key))
     refresh_month_totals(session, workspace_id, [metric_key])
-    notify_write()
     return bool(result.rowcount)
 
 

@@ -23,11 +23,11 @@ from sqlalchemy.pool import NullPool
 
 import clock
 from db.engine import session_scope
-from db.events import notify_write
 from db.import_models import SqlSource
 from db.imports import ImportOutcome, Progress, import_table, no_progress
 from importers.mapping import ImportMapping
 from importers.reading import SourceTable, table_from_frame
+from metrics.refusal import Refused
 
 log = logging.getLogger(__name__)
 MAX_ROWS = 2_000_000
@@ -38,7 +38,7 @@ WRITE_WORDS = re.compile(r"\b(insert|update|delete|merge|upsert|drop|alter|creat
 DIALECTS = ("postgresql", "mysql", "mariadb", "sqlite")
 
 
-class SqlSourceError(ValueError):
+class SqlSourceError(Refused):
     """The source cannot be read; the message is safe to show (no credentials)."""
 
 
@@ -182,7 +182,6 @@ def add_sql_source(session: Session, workspace_id: int, data: SqlSourceIn, creat
                        created_by=created_by)
     session.add(source)
     session.flush()
-    notify_write()
     return source.id
 
 
@@ -207,12 +206,10 @@ def _source(session: Session, workspace_id: int, source_id: int) -> SqlSource:
 
 def set_sql_mapping(session: Session, workspace_id: int, source_id: int, mapping: ImportMapping) -> None:
     _source(session, workspace_id, source_id).mapping = mapping.model_dump(mode="json")
-    notify_write()
 
 
 def delete_sql_source(session: Session, workspace_id: int, source_id: int) -> None:
     session.delete(_source(session, workspace_id, source_id))
-    notify_write()
 
 
 def fetch_sql_source(engine: Engine, workspace_id: int, source_id: int) -> SourceTable:
@@ -240,5 +237,4 @@ def refresh_sql_source(engine: Engine, workspace_id: int, source_id: int, *, cre
     if outcome.accepted and not dry_run:
         with session_scope(engine) as session:
             _source(session, workspace_id, source_id).refreshed_at = clock.now()
-        notify_write()
     return outcome

@@ -19,7 +19,6 @@ import clock
 import db.all_models  # noqa: F401 - every table on the metadata, to count what a deletion removes
 from db import audit
 from db.base import Base
-from db.events import notify_write
 from db.models import AuditEvent, Workspace
 from metrics.company import CompanyDetails, CompanyRefused, name_problem, same_name, tidy_name
 from metrics.logo import Logo
@@ -53,7 +52,6 @@ def create_workspace(session: Session, data: WorkspaceIn) -> Workspace:
     workspace = Workspace(**data.model_dump(), slug=unique_slug(session, data.name))
     session.add(workspace)
     session.flush()
-    notify_write()
     return workspace
 
 
@@ -146,7 +144,6 @@ def create_company(session: Session, details: CompanyDetails, *, actor: str, dem
     _record(session, CREATED, workspace, actor, {
         "currency": workspace.currency, "fiscal_year_start_month": workspace.fiscal_year_start_month,
         "color": workspace.color, "logo": details.logo is not None, "demo": demo})
-    notify_write()
     return workspace
 
 
@@ -161,7 +158,6 @@ def rename_company(session: Session, workspace_id: int, new_name: str, *, actor:
     old_name, workspace.name = workspace.name, name
     session.flush()
     _record(session, RENAMED, workspace, actor, {"from": old_name, "to": name})
-    notify_write()
     return workspace
 
 
@@ -173,7 +169,6 @@ def archive_company(session: Session, workspace_id: int, *, actor: str) -> Works
     workspace.archived_at = clock.now()
     session.flush()
     _record(session, ARCHIVED, workspace, actor, {})
-    notify_write()
     return workspace
 
 
@@ -184,7 +179,6 @@ def unarchive_company(session: Session, workspace_id: int, *, actor: str) -> Wor
     workspace.archived_at = None
     session.flush()
     _record(session, UNARCHIVED, workspace, actor, {})
-    notify_write()
     return workspace
 
 
@@ -195,7 +189,6 @@ def set_logo(session: Session, workspace_id: int, logo: Logo | None, *, actor: s
     session.flush()
     detail = {"bytes": len(logo.data), "mime": logo.mime} if logo else {}
     _record(session, LOGO_CHANGED if logo else LOGO_REMOVED, workspace, actor, detail)
-    notify_write()
     return workspace
 
 
@@ -247,5 +240,4 @@ def delete_company(session: Session, workspace_id: int, *, typed_name: str, acto
     event.detail = {"rows": rows, "archived": workspace.archived_at is not None, "demo": workspace.is_demo}
     session.execute(delete(Workspace).where(Workspace.id == workspace_id))  # the foreign keys cascade the rest
     session.flush()
-    notify_write()
     return rows

@@ -40,9 +40,10 @@ ROW_LABELS = {
     "action_item": "actions", "agreement_version": "agreement versions", "agreement_kpi": "agreed KPIs",
     "kpi_target": "targets", "agreement_signature": "signatures", "kpi_commentary": "commentaries",
     "confidence_vote": "confidence votes", "leadership_system": "leadership answers",
-    "source_of_record": "sources of record",
+    "source_of_record": "sources of record", "part_source": "sources added up as parts", "membership": "members",
 }
 """What a table's rows are, in the user's words, for the summary of a deletion."""
+BOOKKEEPING = frozenset({"data_version"})  # rows of the app's own, not the company's data: left out of summaries
 
 
 class CompanyRefused(Refused):
@@ -127,6 +128,7 @@ def deletion_summary(rows: Mapping[str, int]) -> str:
     """What deleting a company removes, in words: "imports: 2, figures: 1,240" (tables with rows only, in the
     order of ROW_LABELS, other tables last)."""
     order = {table: position for position, table in enumerate(ROW_LABELS)}
-    tables = sorted((table for table, count in rows.items() if count), key=lambda table: order.get(table, len(order)))
+    tables = sorted((table for table, count in rows.items() if count and table not in BOOKKEEPING),
+                    key=lambda table: order.get(table, len(order)))
     parts = [f"{ROW_LABELS.get(table, table.replace('_', ' '))}: {rows[table]:,}" for table in tables]
     return ", ".join(parts) or "no figures or other data"

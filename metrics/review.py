@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from metrics.catalog import Band, Catalog, Direction, Mandate, Unit
 from metrics.formatting import MASK as MASK  # re-exported: the review's callers read it here
@@ -402,3 +402,34 @@ def with_targets(cards: Sequence[CardFigure], scorecard: Scorecard) -> list[Card
     agreed = scorecard.by_key()
     return [card.model_copy(update={"target": agreed[card.key].target, "rag": agreed[card.key].rag})
             if card.key in agreed else card for card in cards]
+
+
+# --- What the meeting types in ------------------------------------------------------------------
+
+
+class ActionIn(BaseModel):
+    """A new action item as typed in the meeting."""
+
+    title: str = Field(min_length=1, max_length=300)
+    owner: str = Field(default="", max_length=120)
+    due: dt.date | None = None
+    kpi_key: str | None = Field(default=None, max_length=64)
+
+    @field_validator("title", "owner", mode="before")
+    @classmethod
+    def _strip(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+
+class NoteIn(BaseModel):
+    """A note or decision on one agenda item."""
+
+    item_key: str = Field(min_length=1, max_length=200)
+    kind: str = Field(pattern="^(note|decision)$")
+    text: str = Field(min_length=1, max_length=5000)
+    author: str = Field(default="", max_length=120)
+
+    @field_validator("text", "author", mode="before")
+    @classmethod
+    def _strip(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value

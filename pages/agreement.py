@@ -7,19 +7,20 @@ import streamlit as st
 import clock
 from components import agreement_editor as editor
 from components import agreement_view as view
-from components.frame import page_header
+from components.person import person_name
 from components.presentation import edit_paused, editing, share_safe_on
-from components.scorecard_forms import attempt
-from db import cached
-from db.scorecard import discard_draft, save_draft, sign_agreement
-from metrics.agreement import kpi_problems, kpi_warnings
+from db import service
+from db.access import Permission
+from flows.frame import page_header
+from flows.saving import save
+from metrics.agreement import Role, kpi_problems, kpi_warnings
 from metrics.catalog import STANDARD_CATALOG
 from metrics.scorecard import kpi_count_problems
 
 CATALOG = STANDARD_CATALOG
 page = page_header("KPI agreement")
-workspace, ws, url = page.workspace, page.workspace_id, page.url
-versions = cached.agreement_versions(url, ws)
+scope, workspace, ws = page.scope, page.workspace, page.workspace_id
+versions = service.agreement_versions(scope)
 agreed = [v for v in versions if v.agreed]
 current = agreed[-1] if agreed else None
 draft = versions[-1] if versions and not versions[-1].agreed else None
@@ -30,6 +31,8 @@ st.title("KPI agreement")
 st.caption("A few numbers, chosen together, each with an owner and a target, and a plan to improve them. "
            "Brand (the meaning) and growth (the math) are judged apart.")
 view.status_line(current, draft)
+if current is not None:
+    view.unverified_signoff(current)
 if share_safe_on():  # the editor shows targets as amounts: only the masked history while share-safe is on
     edit_paused("the agreement")
     st.subheader("Version history", divider="gray")
@@ -39,18 +42,20 @@ if share_safe_on():  # the editor shows targets as amounts: only the masked hist
 months = page.months
 latest = max(months) if months else clock.today().replace(day=1)
 ctx = editor.EditorContext(
-    prefix=pin.prefix, catalog=CATALOG, base=base, leadership=cached.leadership_system(url, ws),
-    months=editor.grid_months(latest, base), data=cached.monthly_data(url, ws),
-    evidence=editor.evidence_lines(cached.adopted_indicators(url, ws), CATALOG),
-    sources=cached.metric_sources(url, ws))
-if pin.stale:
-    st.warning("Someone else saved the agreement since you started editing. Your changes cannot be saved over "
-               "theirs: start again from their version.", icon=":material/sync_problem:")
-    if st.button("Start again from the latest version", icon=":material/refresh:"):
-        editor.start_again(ws)
-        st.rerun()
+    prefix=pin.prefix, catalog=CATALOG, base=base, leadership=service.leadership_system(scope),
+    months=editor.grid_months(latest, base), data=service.monthly_data(scope),
+    evidence=editor.evidence_lines(service.adopted_indicators(scope), CATALOG),
+    sources=service.metric_sources(scope))
 
-with editing("agreement_editor"):
+
+def edit_agreement() -> bool:
+    """The editor (steps 1 to 3); True while it holds changes not yet saved as a draft."""
+    if pin.stale:
+        st.warning("Someone else saved the agreement since you started editing. Your changes cannot be saved over "
+                   "theirs: start again from their version.", icon=":material/sync_problem:")
+        if st.button("Start again from the latest version", icon=":material/refresh:"):
+            editor.start_again(ws)
+            st.rerun()
     st.subheader("1. Choose the KPIs", divider="gray")
     keys = editor.choose_kpis(ctx)
     if keys:
@@ -71,23 +76,43 @@ with editing("agreement_editor"):
     number = 1 if base is None else base.number + int(base.agreed)
     saving = st.button(f"Save as draft v{number}", type="primary", disabled=bool(problems) or not unsaved,
                        icon=":material/save:", help=None if unsaved else "No changes to save.")
-    if saving and attempt(lambda session: save_draft(session, ws, terms, based_on=pin.ref)):
+    if saving and save(scope, Permission.PLAN, "agreement.draft_saved",
+                       lambda session: service.save_draft(session, ws, terms, based_on=pin.ref), typed_name=person):
         editor.start_again(ws)
         st.rerun()
+    return unsaved
 
+
+with editing("person"):
+    person = person_name(scope.single_user, scope.named())
+unsaved = False
+if scope.can(Permission.PLAN):
+    with editing("agreement_editor"):
+        unsaved = edit_agreement()
+else:
+    st.caption("The CEO, the CMO and the company's advisor choose the KPIs; every version is below.")
+
+may_sign = {role for role, permission in ((Role.CEO, Permission.SIGN_CEO), (Role.CMO, Permission.SIGN_CMO))
+            if scope.can(permission)}
 if draft is not None:
     st.subheader(f"4. Sign {draft.title}", divider="gray")
-    names = {s.role: s.name for s in (current.signatures if current else [])}
+    names = {s.role: s.name for s in (current.signatures if current else [])} if scope.single_user else {}
     with editing("signoff"):
-        signing = view.signoff(draft, unsaved, names)
+        signing = view.signoff(draft, unsaved, names, may_sign=may_sign, single_user=scope.single_user)
     edit = pin.ref[1] if pin.ref and pin.ref[0] == draft.number else draft.edit
-    if signing and attempt(lambda session: sign_agreement(session, ws, draft.number, edit, *signing)):
-        st.rerun()
-    with editing("discard_draft"):
-        if st.button(f"Discard {draft.title}", icon=":material/delete:", type="tertiary") and attempt(
-                lambda session: discard_draft(session, ws, draft.number, draft.edit)):
-            editor.start_again(ws)
+    if signing is not None:
+        role, typed = signing
+        if save(scope, Permission.SIGN_CEO if role == Role.CEO else Permission.SIGN_CMO, f"agreement.signed_{role}",
+                lambda session: service.sign_agreement(session, ws, draft.number, edit, role, scope.named(typed)),
+                typed_name=typed, detail={"version": draft.number}):
             st.rerun()
+    if scope.can(Permission.PLAN):
+        with editing("discard_draft"):
+            if st.button(f"Discard {draft.title}", icon=":material/delete:", type="tertiary") and save(
+                    scope, Permission.PLAN, "agreement.draft_discarded",
+                    lambda session: service.discard_draft(session, ws, draft.number, draft.edit), typed_name=person):
+                editor.start_again(ws)
+                st.rerun()
 
 st.subheader("Version history", divider="gray")
 view.history(versions, CATALOG, workspace["currency"])

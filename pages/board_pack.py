@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 import clock
-from components.frame import page_header
 from components.period_picker import month_picker
 from components.presentation import share_safe_on
 from components.text import plain
-from db import cached
+from db import service
+from flows.frame import page_header
 from metrics.periods import month_label
 from metrics.review import share_safe
 from reports.board_pack import build_board_pack, deck_file_name, slide_titles
@@ -19,12 +19,12 @@ from reports.workbook import review_workbook
 PDF_KEY = "board_pack_pdf"
 
 page = page_header("Board pack", needs_months="Import data to build a board pack.")
-ws, url, months = page.workspace_id, page.url, page.months
+scope, ws, months = page.scope, page.workspace_id, page.months
 
-month = month_picker(months, "Month", cached.month_coverage(url, ws))
-state = cached.review_state(url, ws, month)
+month = month_picker(months, "Month", service.month_coverage(scope))
+state = service.review_state(scope, month)
 draft = not state.closed
-snapshot = state.snapshot or cached.live_review(url, ws, month, clock.today())
+snapshot = state.snapshot or service.live_review(scope, month, clock.today())
 st.title(f"Board pack · {month_label(month)}")
 if draft:
     st.warning(f"{month_label(month)} is not closed, so the deck is built from live figures and every slide is "

@@ -5,26 +5,25 @@ from __future__ import annotations
 import streamlit as st
 
 from components.charts import index_chart
-from components.frame import page_header
 from components.kpi_card import kpi_card
 from components.period_picker import include_partial_switch, month_picker
 from components.presentation import share_safe_on
 from components.scorecard_view import agreed_card
 from components.text import plain
-from db import cached
-from importers.mapping import with_new_metrics
-from metrics.catalog import BAND_TITLES, STANDARD_CATALOG
+from db import service
+from flows.frame import page_header
+from metrics.catalog import BAND_TITLES
 from metrics.coverage import without_partial
 from metrics.one_view import band_figures, band_keys, index_lines, not_tracked
 from metrics.periods import month_label
 from metrics.summary import month_summary
 
 page = page_header("One view of reality", needs_months="Import data to see the one view.")
-workspace, url, months = page.workspace, page.url, page.months
+scope, workspace, months = page.scope, page.workspace, page.months
 safe = share_safe_on()  # money masked; changes, RAG and the indexed chart stay
 
-catalog = with_new_metrics(STANDARD_CATALOG, cached.custom_metrics(url, workspace["id"]))
-coverage = cached.month_coverage(url, workspace["id"])
+catalog = service.catalog(scope)
+coverage = service.month_coverage(scope)
 picker_column, summary_column = st.columns([1, 4], vertical_alignment="top")
 with picker_column:
     month = month_picker(months, coverage=coverage)
@@ -32,7 +31,7 @@ with picker_column:
 if month not in months:
     summary_column.info(f"No data for {month_label(month)}. Choose a month with figures in the picker.")
     st.stop()
-data = cached.monthly_data(url, workspace["id"])
+data = service.monthly_data(scope)
 with summary_column, st.container(border=True):
     st.markdown("**The month in brief**")
     st.markdown(plain(" ".join(month_summary(data, month, workspace["currency"], catalog, mask_currency=safe,
@@ -40,9 +39,9 @@ with summary_column, st.container(border=True):
 
 card_metrics = [key for keys in band_keys(catalog).values() for key in keys]
 source_keys = tuple(sorted(catalog.needed_base_keys(card_metrics)))
-sources = cached.sources_for_month(url, workspace["id"], source_keys, month)
+sources = service.sources_for_month(scope, source_keys, month)
 bands = band_figures(catalog, data, month, include_partial=include_partial)
-agreed = cached.scorecard(url, workspace["id"], month).by_key()  # targets and RAG of agreed KPIs
+agreed = service.scorecard_for(scope, month).by_key()  # targets and RAG of agreed KPIs
 for column, (band, cards) in zip(st.columns(3), bands.items(), strict=True):
     with column:
         st.subheader(BAND_TITLES[band], divider="gray")

@@ -8,16 +8,14 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from components import output_outcome as view
-from components.frame import page_header
 from components.period_picker import include_partial_switch, month_picker
 from components.presentation import editing, share_safe_on
-from components.saving import save_in_one_transaction
 from components.text import plain
 from components.validator import adopt_control, indicator_card, second_look_view, validator_inputs
-from db import cached
-from db.indicators import DriverMapRejected, IndicatorIn, adopt_indicator, drop_indicator, save_driver_map
-from importers.mapping import with_new_metrics
-from metrics.catalog import STANDARD_CATALOG
+from db import service
+from db.access import Permission
+from flows.frame import page_header
+from flows.saving import save
 from metrics.contrast import contrast
 from metrics.coverage import partial_months as partial
 from metrics.coverage import without_partial
@@ -29,26 +27,26 @@ from metrics.series import monthly_values
 from metrics.vanity import in_sentence, vanity_traps
 
 
-def write(work: Callable[[Session], object]) -> bool:
-    """Run one write in its own transaction; a rejected driver map is told plainly, nothing half-saved."""
-    return save_in_one_transaction(work, refusals=(DriverMapRejected,),
-                                   describe=lambda error: "Not saved: " + plain("; ".join(error.problems)))
+def write(action: str, work: Callable[[Session], object]) -> bool:
+    """One write of the agreed map or indicators; a rejected driver map is told plainly, nothing half-saved."""
+    return save(page.scope, Permission.PLAN, action, work)
 
 
+ADOPTED_KEY = "_indicator_adopted"
 page = page_header("Output vs outcome", needs_months="Import data to compare outputs with outcomes.")
-url, workspace_id, months = page.url, page.workspace_id, page.months
-catalog = with_new_metrics(STANDARD_CATALOG, cached.custom_metrics(url, workspace_id))
-coverage = cached.month_coverage(url, workspace_id)
+scope, workspace_id, months = page.scope, page.workspace_id, page.months
+catalog = service.catalog(scope)
+coverage = service.month_coverage(scope)
 with st.columns([1, 4])[0]:
     month = month_picker(months, coverage=coverage)
     include_partial = include_partial_switch(coverage)
 if month not in months:
     st.info(f"No data for {month_label(month)}. Choose a month with figures in the picker.")
     st.stop()
-all_data = cached.monthly_data(url, workspace_id)
+all_data = service.monthly_data(scope)
 # growth over a 5-day month reads as a collapse: compare whole months only, unless the switch says otherwise
 data = all_data if include_partial else without_partial(all_data)
-drivers = effective_drivers(catalog, cached.driver_overrides(url, workspace_id))
+drivers = effective_drivers(catalog, service.driver_overrides(scope))
 limits = view.vanity_limits()
 traps = vanity_traps(catalog, drivers, data, month, limits)
 if traps:
@@ -61,7 +59,8 @@ with contrast_tab:
     view.contrast_view(contrast(catalog, drivers, data, month), catalog, month)
     with editing("driver_map"), st.expander("Which outputs are meant to drive which outcomes (editable)"):
         new_map = view.driver_map_editor(catalog, drivers)
-        if new_map is not None and write(lambda s: save_driver_map(s, workspace_id, new_map, catalog=catalog)):
+        if new_map is not None and write("driver_map.saved",
+                                         lambda s: service.save_driver_map(s, workspace_id, new_map, catalog=catalog)):
             st.rerun()
 
 with vanity_tab:
@@ -83,18 +82,23 @@ with validator_tab:
         view.analysis_view(analysis, pairs, labels, hide_values=share_safe_on())
         second_look_view(analysis)
         with editing("adopt_indicator"):
-            adopter = adopt_control(analysis, labels)
+            adopter = adopt_control(analysis, labels, ask_name=scope.single_user) if scope.can(Permission.PLAN) \
+                else None
         if adopter is not None and analysis.best is not None:
-            record = IndicatorIn(outcome_key=choice.outcome, predictor_key=choice.predictor,
-                                 lag_months=analysis.best.lag, adopted_by=adopter, evidence=evidence_of(analysis))
-            if write(lambda s: adopt_indicator(s, workspace_id, record, catalog=catalog)):
-                st.success(plain(f"Adopted {labels[0]} as a leading indicator of {labels[1]}. "
-                                 "It is listed under Adopted indicators."))
+            record = service.IndicatorIn(outcome_key=choice.outcome, predictor_key=choice.predictor,
+                                 lag_months=analysis.best.lag, adopted_by=scope.named(adopter),
+                                 evidence=evidence_of(analysis))
+            if write("indicator.adopted", lambda s: service.adopt_indicator(s, workspace_id, record, catalog=catalog)):
+                st.session_state[ADOPTED_KEY] = plain(f"Adopted {labels[0]} as a leading indicator of {labels[1]}. "
+                                                      "It is listed under Adopted indicators.")
+                st.rerun()  # the next run reads the new data version
+        if ADOPTED_KEY in st.session_state:
+            st.success(st.session_state.pop(ADOPTED_KEY))
 
 with adopted_tab:
     st.caption("Each adopted indicator is re-tested at its adopted lag for every month after its sample, on a "
                "window as long as the original sample. One lag is tested, so no correction is needed there.")
-    indicators = cached.adopted_indicators(url, workspace_id)
+    indicators = service.adopted_indicators(scope)
     if not indicators:
         st.info("No leading indicators adopted yet. Find one with the five-step validator.")
     for indicator in indicators:
@@ -102,5 +106,6 @@ with adopted_tab:
         series = [monthly_values(catalog, k, all_data, months) for k in keys]
         check = retest_adopted(*series, indicator.lag_months, indicator.evidence, months[-1], exclude=partial_months)
         dropped = indicator_card(indicator, check, catalog)
-        if dropped and write(lambda s, chosen=indicator.id: drop_indicator(s, workspace_id, chosen)):
+        if dropped and write("indicator.dropped",
+                                lambda s, chosen=indicator.id: service.drop_indicator(s, workspace_id, chosen)):
             st.rerun()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import streamlit as st
+from sqlalchemy.orm import Session
 
 import clock
 from components import review_forms as forms
-from components.frame import page_header
 from components.period_picker import month_picker
+from components.person import person_name
 from components.presentation import editing, share_safe_on
 from components.review_view import (
     action_frame,
@@ -19,29 +20,32 @@ from components.review_view import (
     notes_list,
     review_status,
 )
-from components.saving import save_in_one_transaction
-from db import cached
-from db.review import ReviewError, add_action, add_note, close_month, reopen_month, set_action_status
+from components.text import plain
+from db import service
+from db.access import Permission
+from flows.frame import page_header
+from flows.saving import save
 from metrics.periods import month_label
 from metrics.review import AgendaKind, build_agenda, share_safe, snapshot_differences
 from reports.safe_text import csv_bytes
 
 
-def save(write: Callable[..., object], *args: object) -> None:
-    """Run one write and show the result; a refusal is shown plainly and nothing changes."""
-    if save_in_one_transaction(lambda session: write(session, *args), refusals=(ReviewError,)):
+def write(permission: Permission, action: str, work: Callable[[Session], object]) -> None:
+    """One write of the meeting, under the person's name; a refusal is shown plainly and nothing changes."""
+    if save(scope, permission, action, work, typed_name=typed, detail={"month": f"{month:%Y-%m}"}):
         st.rerun()
 
 
 page = page_header("Monthly review", needs_months="Import data to hold a review.")
-ws, url, months = page.workspace_id, page.url, page.months
+scope, ws, months = page.scope, page.workspace_id, page.months
 
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    month = month_picker(months, "Month under review", cached.month_coverage(url, ws))
+    month = month_picker(months, "Month under review", service.month_coverage(scope))
     with editing("reviewer"):
-        author = forms.reviewer_name()
-state = cached.review_state(url, ws, month)
-live = cached.live_review(url, ws, month, clock.today())
+        typed = person_name(scope.single_user, scope.named())
+author = scope.named(typed)
+state = service.review_state(scope, month)
+live = service.live_review(scope, month, clock.today())
 snapshot = state.snapshot or live
 if share_safe_on():
     snapshot, live = share_safe(snapshot), share_safe(live)
@@ -61,25 +65,33 @@ for item in build_agenda(snapshot):
         if item.kind == AgendaKind.DECISIONS:
             notes_list([n for n in snapshot.notes if n.kind == "decision" and n.item_key != item.key])
         notes_list([n for n in snapshot.notes if n.item_key == item.key])
-        if state.closed:
+        if state.closed or not scope.can(Permission.COMMENT):
             continue
         with editing(f"notes_{item.key}"):
             if item.kind == AgendaKind.ACTIONS:
                 if (change := forms.action_status_form(snapshot.actions)) is not None:
-                    save(set_action_status, ws, change[0], change[1], month)
+                    write(Permission.COMMENT, "action.status",
+                          lambda s, c=change: service.set_action_status(s, ws, c[0], c[1], month))
                 if (action := forms.action_form(snapshot.kpis, month)) is not None:
-                    save(add_action, ws, month, action)
+                    write(Permission.COMMENT, "action.added", lambda s, a=action: service.add_action(s, ws, month, a))
             with st.expander("Add a note or decision"):
                 if (note := forms.note_form(item.key, author)) is not None:
-                    save(add_note, ws, month, note)
+                    write(Permission.COMMENT, f"{note.kind}.added", lambda s, n=note: service.add_note(s, ws, month, n))
 
 with editing("close"):
-    if not state.closed and forms.close_button(month_label(month)):
-        save(close_month, ws, month, author or "")
-    if state.closed and (reason := forms.reopen_form(month_label(month))) is not None:
-        save(reopen_month, ws, month, author, reason)
+    named = bool(typed) or not scope.single_user  # closing and reopening always say who
+    if scope.can(Permission.CLOSE) and not state.closed and forms.close_button(month_label(month)):
+        if named:
+            write(Permission.CLOSE, "month.closed", lambda s: service.close_month(s, ws, month, author))
+        else:
+            st.error("Type your name first: closing a month is recorded with who closed it.")
+    if scope.can(Permission.CLOSE) and state.closed and (reason := forms.reopen_form(month_label(month))) is not None:
+        if named:
+            write(Permission.CLOSE, "month.reopened", lambda s: service.reopen_month(s, ws, month, author, reason))
+        else:
+            st.error("Type your name first: reopening a month is recorded with who reopened it and why.")
     st.download_button("Download actions (CSV)", csv_bytes(action_frame(snapshot.actions)),
                        file_name=f"actions-{month:%Y-%m}.csv", mime="text/csv", icon=":material/download:")
     if state.events:
-        st.caption("History: " + "; ".join(f"{e.kind} by {e.by} on {e.at:%d %b %Y}"
-                                            + (f" ({e.reason})" if e.reason else "") for e in state.events))
+        st.caption("History: " + "; ".join(plain(f"{e.kind} by {e.by} on {e.at:%d %b %Y}"
+                                                  + (f" ({e.reason})" if e.reason else "")) for e in state.events))

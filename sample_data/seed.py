@@ -9,7 +9,6 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from db.engine import session_scope
-from db.events import notify_write
 from db.ingest import ingest
 from db.models import AuditEvent, Workspace
 from db.workspaces import DELETED, create_company, find_company, list_workspaces
@@ -77,5 +76,4 @@ def _load_figures(engine: Engine, workspace_id: int, profile: CompanyProfile, en
     except Exception:
         with session_scope(engine) as session:
             session.execute(delete(Workspace).where(Workspace.id == workspace_id))
-        notify_write()
         raise

@@ -10,6 +10,7 @@ from db.engine import engine_for, session_scope
 from db.models import Workspace
 from db.workspaces import company_list, create_company, find_company
 from metrics.company import checked_company
+from metrics.people import unverified_name
 from tests.apptest_helpers import open_app, open_page
 
 COMPANIES = "pages/companies.py"
@@ -52,7 +53,7 @@ def test_add_your_company_creates_it_and_the_app_opens_on_it(sqlite_url: str) ->
     with session_scope(engine_for(sqlite_url)) as session:
         acme = find_company(session, "Acme Analytics")
         assert (acme.currency, acme.fiscal_year_start_month, at.session_state["workspace_id"]) == ("EUR", 4, acme.id)
-        assert [(e.action, e.actor) for e in events(session, acme.id)] == [("company.created", "Dana")]
+        assert [(e.action, e.actor) for e in events(session, acme.id)] == [("company.created", unverified_name("Dana"))]
     assert open_app().selectbox(key="_workspace_id_widget").options == ["Acme Analytics"]  # a new visitor's picker
 
 
@@ -101,7 +102,7 @@ def test_the_companies_page_adds_renames_and_records(sqlite_url: str) -> None:
     at = open_page(COMPANIES, acme)
     assert [t.value for t in at.title] == ["Companies"]
     assert list(at.dataframe[0].value["Company"]) == ["Acme"]
-    at.text_input(key="companies_by").input("Sam").run()
+    at.text_input(key="_person_name_widget").input("Sam").run()
     at.text_input(key="companies_add_name").input("Zeta Foods")
     at.selectbox(key="companies_add_currency").set_value("GBP")
     button(at, "Add the company").click().run()
@@ -119,7 +120,7 @@ def test_the_companies_page_adds_renames_and_records(sqlite_url: str) -> None:
     assert [s.value for s in at.success] == ["Acme is now called Acme Group."]
     assert list(at.dataframe[0].value["Company"]) == ["Acme Group", "Zeta Foods"]
     history = at.dataframe[1].value
-    assert list(history["What"]) == ["Renamed", "Created"] and list(history["Who"]) == ["Sam", "Dana"]
+    assert list(history["What"]) == ["Renamed", "Created"] and list(history["Who"]) == [unverified_name("Sam"), "Dana"]
     assert history["Details"].iloc[0] == "from Acme to Acme Group"
 
 
@@ -158,7 +159,7 @@ def test_delete_needs_a_name_and_the_company_typed(sqlite_url: str) -> None:
     at = open_page(COMPANIES, acme)
     at.selectbox(key="companies_chosen").set_value(acme).run()
     assert any(i.value.startswith("Type your name at the top first") for i in at.info)
-    at.text_input(key="companies_by").input("Sam").run()
+    at.text_input(key="_person_name_widget").input("Sam").run()
     assert any(w.value.startswith("Deleting Acme removes it and all its data for good (no figures or other data).")
                for w in at.warning)
     at.text_input(key=f"companies_delete_{acme}_typed").input("acme")
@@ -172,4 +173,4 @@ def test_delete_needs_a_name_and_the_company_typed(sqlite_url: str) -> None:
     assert list(at.dataframe[0].value["Company"]) == ["Zeta"]
     with session_scope(engine_for(sqlite_url)) as session:
         assert [c["id"] for c in company_list(session, include_archived=True)] == [zeta]
-        assert [(e.action, e.actor) for e in events(session, acme)][0] == ("company.deleted", "Sam")
+        assert [(e.action, e.actor) for e in events(session, acme)][0] == ("company.deleted", unverified_name("Sam"))

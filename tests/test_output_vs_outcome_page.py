@@ -12,6 +12,7 @@ from db.workspaces import WorkspaceIn, create_workspace, workspace_by_name
 from metrics.catalog import STANDARD_CATALOG
 from metrics.drivers import DEFAULT_DRIVERS, effective_drivers
 from metrics.funnel import journey, weakest_stage
+from metrics.people import unverified_name
 from metrics.periods import trailing
 from metrics.predictive import Analysis, RetestStatus, VerdictKind, analyse, evidence_of, retest_adopted
 from metrics.series import monthly_values
@@ -127,7 +128,7 @@ def test_validator_end_to_end_adopts_an_indicator(seeded_url: str) -> None:
     with session_scope(engine_for(seeded_url)) as session:
         [saved] = adopted_indicators(session, bloom["id"])
     assert (saved.predictor_key, saved.outcome_key, saved.lag_months) == ("opportunities", "new_bookings", 1)
-    assert saved.adopted_by == "Dana (CMO)" and saved.evidence == evidence_of(expected)
+    assert saved.adopted_by == unverified_name("Dana (CMO)") and saved.evidence == evidence_of(expected)
     assert saved.evidence["correction"] == "Holm" and saved.evidence["ci_low"] > 0
     assert "Opportunities → New bookings, 1 month ahead" in texts(at)
     assert any(c.value.startswith("Tested through Oct 2026") for c in at.markdown)

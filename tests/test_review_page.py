@@ -14,6 +14,7 @@ from db.ingest import ingest
 from db.overlaps import OverlapChoice
 from db.queries import months_with_data
 from db.review import close_month
+from metrics.people import unverified_name
 from metrics.review import MASK
 from reports.pdf import pdf_available
 from tests import apptest_helpers
@@ -68,7 +69,7 @@ def test_the_meeting_follows_the_agenda_with_carried_over_actions(seeded_url) ->
 
 def test_adding_an_action_puts_it_on_the_list(seeded_url) -> None:
     at = open_page(seeded_url, "pages/review.py")
-    at.text_input(key="reviewer_name").set_value("Dana Kim (CEO)")
+    at.text_input(key="_person_name_widget").set_value("Dana Kim (CEO)")
     next(t for t in at.text_input if t.label == "Action").set_value("Call the ten largest lost prospects")
     next(b for b in at.button if b.label == "Add action").click().run()
     assert not at.exception and not at.error
@@ -79,13 +80,15 @@ def test_adding_an_action_puts_it_on_the_list(seeded_url) -> None:
 
 def test_a_decision_is_recorded_with_its_author(seeded_url) -> None:
     at = open_page(seeded_url, "pages/review.py")
-    at.text_input(key="reviewer_name").set_value("Dana Kim (CEO)")
+    at.text_input(key="_person_name_widget").set_value("Dana Kim (CEO)")
     at.text_area[-1].set_value("Hold the awareness budget flat until pipeline recovers")  # the Decisions item
     [b for b in at.button if b.label == "Record decision"][-1].click().run()
     assert not at.exception and not at.error
     assert "1 recorded this month." in [c.value for c in at.caption]
     decisions = [m.value for m in at.markdown if m.value.startswith("**Decision:**")]
-    assert decisions == ["**Decision:** Hold the awareness budget flat until pipeline recovers — Dana Kim \\(CEO\\)"]
+    # sign-in is off in these tests: the typed name is recorded, marked as unverified
+    assert decisions == ["**Decision:** Hold the awareness budget flat until pipeline recovers — Dana Kim \\(CEO\\) "
+                         "\\(unverified — sign\\-in is off\\)"]
 
 
 def test_closing_needs_a_name_then_freezes_the_month(seeded_url) -> None:
@@ -93,10 +96,11 @@ def test_closing_needs_a_name_then_freezes_the_month(seeded_url) -> None:
     month = company(seeded_url)[1]
     close = next(b for b in at.button if b.label == f"Close {month:%b %Y}")
     close.click().run()
-    assert [e.value for e in at.error] == ["Say who is closing the month."]
-    at.text_input(key="reviewer_name").set_value("Dana Kim (CEO)")
+    assert [e.value for e in at.error] == ["Type your name first: closing a month is recorded with who closed it."]
+    at.text_input(key="_person_name_widget").set_value("Dana Kim (CEO)")
     next(b for b in at.button if b.label == f"Close {month:%b %Y}").click().run()
-    assert at.success[0].value.startswith("Closed by Dana Kim (CEO) on ") and " UTC. " in at.success[0].value
+    closed = at.success[0].value
+    assert closed.startswith(f"Closed by {unverified_name('Dana Kim (CEO)')} on ") and " UTC. " in closed
     assert not [b for b in at.button if b.label == "Add note"]  # a closed review takes no more notes
     at.switch_page("pages/board_pack.py").run()
     assert at.success[0].value.startswith("Built from the closed review (closed by Dana Kim (CEO)")

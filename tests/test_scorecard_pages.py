@@ -26,6 +26,7 @@ from db.workspaces import WorkspaceIn, create_workspace
 from metrics.agreement import Role
 from metrics.catalog import Mandate
 from metrics.one_view import card_keys
+from metrics.people import unverified_name
 from metrics.scorecard import KpiTerms
 from metrics.status import Rag
 from tests.apptest_helpers import demo_workspace_id, open_page
@@ -108,7 +109,9 @@ def test_agreeing_four_kpis_as_ceo_and_cmo(fresh: int, sqlite_url: str) -> None:
     assert agreed.kpis[0].targets[dt.date(2026, 3, 1)] == 1130.0  # March 2025: 1030, plus 10%, to 3 figures
     assert sorted(agreed.kpis[2].targets.items())[::11] == [(dt.date(2026, 1, 1), 300.0), (dt.date(2026, 12, 1), 300.0)]
     assert len(agreed.kpis[2].targets) == 12 and agreed.kpis[1].targets == {}  # the range kept from the last fill
-    assert [s.name for s in agreed.signatures] == ["Maya Chen", "Ben Ito"]
+    assert [s.name for s in agreed.signatures] == [unverified_name("Maya Chen"),
+                                                   unverified_name("Ben Ito")]
+    assert any("Both signatures were typed in while sign-in was off" in text for text in texts(at, "warning"))
 
 
 def test_scorecard_shows_two_separate_tables_with_statuses(seeded: dict[str, int], seeded_url: str) -> None:
@@ -135,7 +138,7 @@ def test_commentary_and_votes_are_saved_for_the_month(seeded: dict[str, int], se
     bloom = seeded["Bloom & Brew"]
     at = open_page(SCORECARD, bloom)
     month = at.session_state[MONTH_KEY]
-    key = f"revenue_{month:%Y%m}_1"
+    key = f"revenue_{month:%Y%m}"
     at.text_area(key=f"text_{key}").set_value("Gift range launched early")
     at.radio(key=f"cmo_{key}").set_value(2)
     next(b for b in at.button if b.form_id == f"note_{key}").click().run()
@@ -145,6 +148,7 @@ def test_commentary_and_votes_are_saved_for_the_month(seeded: dict[str, int], se
         earlier = scorecard_for_month(session, bloom, month.replace(year=month.year - 1)).kpi("revenue")
     assert (line.commentary, line.ceo_confidence, line.cmo_confidence, line.disagree) == (
         "Gift range launched early", 5, 2, True)
+    assert line.commentary_author == unverified_name("someone")  # the person, not the KPI's owner
     assert earlier.commentary == "" and earlier.cmo_confidence is None
 
 

@@ -16,6 +16,7 @@ from db.queries import monthly_data
 from db.sources import record_reconciliations, sources_of_record
 from db.workspaces import WorkspaceIn, create_workspace
 from metrics.formatting import MASK
+from metrics.people import unverified_name
 from metrics.periods import month_label
 from sample_data.seed import SAMPLE_SOURCE
 from sample_data.sources import ATTRIBUTION_SOURCE
@@ -86,16 +87,17 @@ def test_choosing_and_clearing_the_source_of_record_on_the_data_page(two_reports
                                            "Sources": "Finance ledger, Marketing attribution report",
                                            "What counts": "Add up every source", "Chosen by": ""}]
     assert sourced(sqlite_url, two_reports) == 207.0
-    at.text_input(key="import_by").set_value("Dana")
+    at.text_input(key="_person_name_widget").set_value("Dana")
     at.selectbox(key=f"record_source_{two_reports}_{SOURCED}").set_value("Finance ledger").run()
     at.button(key=f"record_save_{two_reports}").click().run()
     assert not at.exception, at.exception
     assert any("only 'Finance ledger' counts now" in s.value for s in at.success)
     assert sourced(sqlite_url, two_reports) == 100.0
     with session_scope(engine_for(sqlite_url)) as session:
-        assert sources_of_record(session, two_reports)[SOURCED].set_by == "Dana"
+        assert sources_of_record(session, two_reports)[SOURCED].set_by == unverified_name("Dana")
     choices = next(d.value for d in at.dataframe if "What counts" in d.value.columns)
-    assert choices["What counts"].tolist() == ["Finance ledger"] and choices["Chosen by"][0].startswith("Dana, ")
+    assert choices["What counts"].tolist() == ["Finance ledger"]
+    assert choices["Chosen by"][0].startswith(f"{unverified_name('Dana')}, ")
 
     at.selectbox(key=f"record_source_{two_reports}_{SOURCED}").select_index(0).run()
     at.button(key=f"record_save_{two_reports}").click().run()

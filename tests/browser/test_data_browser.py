@@ -64,8 +64,8 @@ def test_upload_map_dry_run_import_and_see_the_one_view_change(page: Page, app: 
     file.write_text(f"Month;Takings;Note\n{month};{ADDED:,}".replace(",", ".") + ",00;first export\n")
     page.get_by_role("link", name="Bring your own numbers").click()
     wait_for_app(page)
-    page.get_by_label("Imported by").fill("Dana")
-    page.get_by_label("Imported by").press("Enter")
+    page.get_by_role("textbox", name="Imported by").fill("Dana")
+    page.get_by_role("textbox", name="Imported by").press("Enter")
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(file))
     expect(page.get_by_text("Read as CSV, UTF-8, semicolon-separated, header on row 1 · 1 row.")).to_be_visible(
         timeout=30_000)

@@ -54,8 +54,8 @@ def test_hold_the_meeting_close_the_month_and_download_the_deck(page: Page, app_
     expect(page.get_by_text("3 open, 3 carried over, 1 overdue.")).to_be_visible()
     full_screenshot(page, screenshot_dir / "review_meeting.png")
 
-    page.get_by_label("Your name").fill("Dana Kim (CEO)")
-    page.get_by_label("Your name").press("Enter")
+    page.get_by_role("textbox", name="Your name").fill("Dana Kim (CEO)")
+    page.get_by_role("textbox", name="Your name").press("Enter")
     wait_for_app(page)
     page.get_by_role("textbox", name="Action", exact=True).fill("Call the ten largest lost prospects")
     page.get_by_role("textbox", name="Owner", exact=True).fill("Maria Lopez (CMO)")
@@ -65,7 +65,8 @@ def test_hold_the_meeting_close_the_month_and_download_the_deck(page: Page, app_
 
     page.get_by_role("button", name=re.compile(r"^Close ")).click()
     wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"^Closed by Dana Kim \(CEO\) on "))).to_be_visible(timeout=30_000)
+    closed = re.compile(r"^Closed by Dana Kim \(CEO\) \(unverified — sign-in is off\) on ")  # sign-in is off here
+    expect(page.get_by_text(closed)).to_be_visible(timeout=30_000)
     expect(page.get_by_role("button", name="Add note")).to_have_count(0)
     full_screenshot(page, screenshot_dir / "review_closed.png")
 
@@ -92,7 +93,7 @@ def test_presentation_mode_for_screen_sharing(page: Page, app_url: str, screensh
     wait_for_app(page)
     expect(page.get_by_test_id("stSidebar")).to_be_hidden()
     expect(page.get_by_role("button", name="Add note").first).to_be_hidden()
-    expect(page.get_by_label("Your name")).to_be_hidden()
+    expect(page.get_by_role("textbox", name="Your name")).to_be_hidden()
     banner = page.locator(".st-key-presentation_banner [data-testid='client-banner']")
     expect(banner).to_be_visible()
     expect(banner).to_contain_text("Northwind Analytics")

@@ -1,4 +1,9 @@
-"""The steps of importing a file: upload, how it was read, mapping, dry run, import with a progress bar."""
+"""The steps of importing a file: upload, how it was read, mapping, dry run, import with a progress bar.
+
+Everything a step keeps between reruns (the file read, the preview, whether it passed) lives in the company's
+own corner of the session (``company_state``): switching company drops it, and a preview of one company's
+file can never enable an import into another.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,11 @@ import streamlit as st
 from components.import_mapping import crm_options, mapping_editor, metric_name_options, reading_options
 from components.import_results import outcome_summary, problems_table
 from components.text import plain
-from db import cached
-from db.engine import engine_for, session_scope
-from db.imports import ImportOutcome, Progress, import_table, save_preset
+from db import service
+from db.access import Permission, Scope
+from db.imports import ImportOutcome, Progress, save_preset
 from db.overlaps import CHOICE_TITLES, OverlapChoice
+from flows.saving import save
 from importers.convert import detected_grain
 from importers.mapping import LAYOUT_TITLES, ImportMapping, Layout
 from importers.reading import SourceTable, read_file
@@ -29,11 +35,23 @@ DECIMALS = {"auto": "Detect", ".": "Point (1,234.56)", ",": "Comma (1.234,56)"}
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm"]
 
 
-def uploaded_table(workspace_id: int) -> tuple[SourceTable, str] | None:
+COMPANY_STATE_PREFIX = "_company_state_"
+
+
+def company_state(scope: Scope) -> dict:
+    """What the import steps keep for this company between reruns (dropped when another company is chosen)."""
+    key = f"{COMPANY_STATE_PREFIX}{scope.workspace_id}"
+    for other in [k for k in st.session_state if str(k).startswith(COMPANY_STATE_PREFIX) and k != key]:
+        del st.session_state[other]
+    return st.session_state.setdefault(key, {})
+
+
+def uploaded_table(scope: Scope) -> tuple[SourceTable, str] | None:
     """The uploaded file read into a table (once per file and reading choice), and its decimal choice."""
     max_mb = get_settings().max_upload_mb
+    state = company_state(scope)
     upload = st.file_uploader(f"CSV or Excel file (up to {max_mb} MB)", type=FILE_TYPES, max_upload_size=max_mb,
-                              key=f"import_upload_{workspace_id}")
+                              key=f"import_upload_{scope.workspace_id}")
     if upload is None:
         st.caption("Wide sheets (a date column, one column per metric), long sheets (date, metric, value), "
                    "ad-platform exports and CRM opportunity exports are recognised.")
@@ -42,12 +60,11 @@ def uploaded_table(workspace_id: int) -> tuple[SourceTable, str] | None:
     decimal = decimal_cell.selectbox("Decimal mark", list(DECIMALS), format_func=DECIMALS.get, key="import_decimal")
     sheet_key = f"import_sheet_{upload.file_id}"
     key = (upload.file_id, st.session_state.get(sheet_key), decimal)
-    if st.session_state.get("import_table_key") != key:
+    if state.get("table_key") != key:
         with st.spinner("Reading the file…"):
             table = read_file(upload.name, upload.getvalue(), max_mb, key[1], None if decimal == "auto" else decimal)
-        st.session_state["import_table"] = table
-        st.session_state["import_table_key"] = (upload.file_id, table.sheet or None, decimal)
-    table = st.session_state["import_table"]
+        state["table"], state["table_key"] = table, (upload.file_id, table.sheet or None, decimal)
+    table = state["table"]
     if table.sheets:
         sheet_cell.selectbox("Sheet", table.sheets, index=table.sheets.index(table.sheet), key=sheet_key)
     return table, decimal
@@ -101,19 +118,20 @@ def confirmed_mapping(table: SourceTable, start: ImportMapping, catalog: Catalog
     return mapping
 
 
-def preset_saver(workspace_id: int, mapping: ImportMapping, by: str) -> None:
+def preset_saver(scope: Scope, mapping: ImportMapping, by: str) -> None:
     name_cell, button_cell = st.columns([3, 1], vertical_alignment="bottom")
     name = name_cell.text_input("Save this mapping as a preset", placeholder="e.g. Google Ads monthly export",
                                 key="import_preset_name")
     if button_cell.button("Save preset", key="import_preset_save") and name.strip():
-        with session_scope(engine_for(cached.database_url())) as session:
-            save_preset(session, workspace_id, name, mapping, by)
-        st.toast(f"Preset '{name.strip()}' saved.")
+        if save(scope, Permission.IMPORT, "preset.saved",
+                lambda session: save_preset(session, scope.workspace_id, name, mapping, scope.named(by)),
+                typed_name=by, detail={"preset": name.strip()}):
+            st.toast(f"Preset '{name.strip()}' saved.")
 
 
-def fingerprint(table: SourceTable, mapping: ImportMapping) -> str:
-    """Which file and mapping a dry run was for: importing needs a passed dry run of exactly these."""
-    return hashlib.sha256(f"{table.digest}|{mapping.model_dump_json()}".encode()).hexdigest()
+def fingerprint(scope: Scope, table: SourceTable, mapping: ImportMapping) -> str:
+    """Which company, file and mapping a dry run was for: importing needs a passed dry run of exactly these."""
+    return hashlib.sha256(f"{scope.workspace_id}|{table.digest}|{mapping.model_dump_json()}".encode()).hexdigest()
 
 
 def run_import_with(action: Callable[[Progress], ImportOutcome]) -> ImportOutcome:
@@ -125,11 +143,10 @@ def run_import_with(action: Callable[[Progress], ImportOutcome]) -> ImportOutcom
         bar.empty()
 
 
-def run_import(workspace_id: int, table: SourceTable, mapping: ImportMapping, by: str,
+def run_import(scope: Scope, table: SourceTable, mapping: ImportMapping, by: str,
                dry_run: bool, **choices: object) -> ImportOutcome:
-    return run_import_with(lambda progress: import_table(
-        engine_for(cached.database_url()), workspace_id, table, mapping, created_by=by, dry_run=dry_run,
-        progress=progress, **choices))
+    return run_import_with(lambda progress: service.import_file(
+        scope, table, mapping, typed_name=by, dry_run=dry_run, progress=progress, **choices))
 
 
 def overlap_choice(outcome: ImportOutcome) -> dict | None:
@@ -149,36 +166,33 @@ def overlap_choice(outcome: ImportOutcome) -> dict | None:
     return {"overlap": choice, "replace_identical": outcome.identical is not None}
 
 
-def import_buttons(workspace: dict, table: SourceTable, mapping: ImportMapping, by: str) -> None:
-    """Dry run first; Import only once a dry run of this very file and mapping has passed, and, where another
-    source already has its months, once the user has said what the file is."""
-    stamp = fingerprint(table, mapping)
-    preview = st.session_state.get("import_preview")
+def import_buttons(scope: Scope, currency: str, table: SourceTable, mapping: ImportMapping, by: str) -> None:
+    """Dry run first; Import only once a dry run of this very file and mapping has passed in this company, and,
+    where another source already has its months, once the user has said what the file is."""
+    state, stamp = company_state(scope), fingerprint(scope, table, mapping)
+    preview = state.get("preview")
     choices = overlap_choice(preview[1]) if preview and preview[0] == stamp and preview[1].accepted \
-        and st.session_state.get("import_done") != stamp else {}
-    passed = st.session_state.get("import_passed") == stamp and choices is not None
+        and state.get("done") != stamp else {}
+    passed = state.get("passed") == stamp and choices is not None
     dry_cell, import_cell = st.columns(2)
     if dry_cell.button("Preview (dry run)", key="import_dry_run", width="stretch"):
-        st.session_state.pop("import_done", None)
-        outcome = run_import(workspace["id"], table, mapping, by or "preview", dry_run=True)
-        st.session_state["import_preview"] = (stamp, outcome)
-        st.session_state["import_passed"] = stamp if outcome.accepted else None
+        state.pop("done", None)
+        outcome = run_import(scope, table, mapping, by, dry_run=True)
+        state["preview"], state["passed"] = (stamp, outcome), stamp if outcome.accepted else None
         st.session_state.pop("import_overlap_choice", None)
         st.rerun()  # draw the preview, and the question about other sources, above the Import button
     clicked = import_cell.button("Import", type="primary", key="import_run", disabled=not passed, width="stretch",
                                  help=None if passed else "Run the preview (dry run) of this file and mapping first"
                                  " (and choose what the file is, where its months already come from elsewhere).")
-    if clicked and not by:
+    if clicked and scope.single_user and not by:
         st.error("Type your name in 'Imported by' so the history says who imported the file.")
     elif clicked:
-        outcome = run_import(workspace["id"], table, mapping, by, dry_run=False, **(choices or {}))
-        st.session_state["import_preview"] = (stamp, outcome)
-        st.session_state["import_passed"] = None
-        st.session_state["import_done"] = stamp
-    preview = st.session_state.get("import_preview")
+        outcome = run_import(scope, table, mapping, by, dry_run=False, **(choices or {}))
+        state["preview"], state["passed"], state["done"] = (stamp, outcome), None, stamp
+    preview = state.get("preview")
     if preview and preview[0] == stamp:
-        outcome_summary(preview[1], workspace["currency"], dry_run=st.session_state.get("import_done") != stamp)
-        if st.session_state.get("import_done") == stamp and preview[1].accepted:
+        outcome_summary(preview[1], currency, dry_run=state.get("done") != stamp)
+        if state.get("done") == stamp and preview[1].accepted:
             st.page_link("pages/one_view.py", label="See it in the one view", icon=":material/dashboard:")
 
 
