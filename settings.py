@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent
@@ -27,6 +27,21 @@ class Settings(BaseSettings):
     admin_emails: str = Field(
         default="", description="Comma-separated e-mail addresses of administrators: with sign-in on, they see "
                                 "and administer every company and create companies.")
+    secret_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Fernet key that encrypts stored SQL source URLs (several, comma-separated, while changing "
+                    "keys: the first encrypts). Empty: a key kept in a file beside the SQLite database.",
+    )
+    sql_source_hosts: str = Field(
+        default="", description="Hosts SQL sources may connect to (comma-separated names, addresses or networks "
+                                "such as 10.0.0.0/8). Empty: any host but the app's own database."
+    )
+    sql_source_folders: str = Field(
+        default="", description="Folders SQLite sources may be read from (comma-separated). Empty: any file "
+                                "outside the app's data folder."
+    )
+    sql_source_timeout_seconds: int = Field(default=30, ge=1, description="Longest a SQL source's query may run.")
+    sql_source_max_mb: int = Field(default=200, ge=1, description="Largest query result a SQL source may return.")
 
 
 def get_settings() -> Settings:

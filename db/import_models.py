@@ -41,7 +41,8 @@ class CustomMetric(Base):
 class SqlSource(Base):
     """A read-only query against another database, mapped like a file and refreshed on demand.
 
-    ``url`` holds credentials: it is never shown back (only its masked form) and never logged.
+    The URL holds credentials: its column keeps it encrypted (db.source_secrets), and only ``masked_url`` is
+    ever shown.
     """
 
     __tablename__ = "sql_source"
@@ -50,7 +51,8 @@ class SqlSource(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
-    url: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)  # encrypted: a Fernet token (in clear only before migration 0009)
+    masked_url: Mapped[str] = mapped_column(String(2000), default="", server_default="")
     query: Mapped[str] = mapped_column(Text)
     mapping: Mapped[dict | None] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(120), default="")

@@ -1,68 +1,53 @@
 """SQL sources: a read-only query against another database, mapped like a file and refreshed on demand.
 
-The URL carries credentials. It is stored and used, and otherwise only ever shown masked; messages from the
-other database are scrubbed of it before they are logged or shown. Queries run in a read-only session
-(PostgreSQL ``default_transaction_read_only``, MySQL ``TRANSACTION READ ONLY``, SQLite opened read-only) and
-are rolled back, and only a single SELECT (or WITH … SELECT) is accepted in the first place.
+A source may not read Alignboard itself: db.source_guard refuses the app's own database (SQLite file or
+PostgreSQL database, however spelt), files in its data folder and hosts off the allow-list; db.source_reading
+opens the rest read-only, within a time limit, a row cap and a byte cap, and refuses roles that could read the
+server's files. Only a single SELECT (or WITH … SELECT) is accepted in the first place.
+
+The URL carries credentials: it is stored encrypted (db.source_secrets), shown only masked, never logged, and
+every message from the other database is scrubbed of it. Any failure to connect reads the same
+("Could not connect to the SQL source with these settings."), so a source cannot be used to probe ports.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import Engine, create_engine, event, select
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import NullPool
 
 import clock
-from db.engine import session_scope
+from db import audit
+from db.engine import session_scope, write_scope
 from db.import_models import SqlSource
 from db.imports import ImportOutcome, Progress, import_table, no_progress
+from db.overlaps import OverlapChoice
+from db.source_guard import (  # noqa: F401 - re-exported for callers
+    CONNECT_FAILED,
+    CouldNotConnect,
+    SqlSourceError,
+    masked_url,
+    own_database_urls,
+    scrub,
+    source_target,
+)
+from db.source_reading import ReadLimits, read_source
+from db.source_secrets import SecretKeyError, decrypt_secret, encrypt_secret, is_encrypted, needs_new_encryption
+from db.workspaces import workspace_by_id
 from importers.mapping import ImportMapping
 from importers.reading import SourceTable, table_from_frame
-from metrics.refusal import Refused
 
-log = logging.getLogger(__name__)
 MAX_ROWS = 2_000_000
-TIMEOUT_MS = 60_000
-SENSITIVE = re.compile(r"pass|pwd|secret|token|key", re.IGNORECASE)
 WRITE_WORDS = re.compile(r"\b(insert|update|delete|merge|upsert|drop|alter|create|truncate|grant|revoke|attach|"
-                         r"detach|pragma|vacuum|copy|call|exec|execute|lock|reindex|into)\b", re.IGNORECASE)
-DIALECTS = ("postgresql", "mysql", "mariadb", "sqlite")
-
-
-class SqlSourceError(Refused):
-    """The source cannot be read; the message is safe to show (no credentials)."""
-
-
-def masked_url(url: str) -> str:
-    """The URL as it may be shown: password and secret-looking query values replaced by ***."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return "(not a valid database URL)"
-    query = {k: ("***" if SENSITIVE.search(k) else v) for k, v in parsed.query.items()}
-    return parsed.set(query=query).render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
-
-
-def scrub(text: str, url: str) -> str:
-    """``text`` without the URL, its password or secret query values."""
-    secrets = [url]
-    try:
-        parsed = make_url(url)
-        secrets += [str(parsed.password or "")] + [str(v) for k, v in parsed.query.items() if SENSITIVE.search(k)]
-    except ArgumentError:
-        pass
-    for secret in sorted((s for s in secrets if len(s) >= 3), key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return re.sub(r"://([^:/@\s]+):([^@\s]+)@", r"://\1:***@", text)
+                         r"detach|pragma|vacuum|copy|call|exec|execute|lock|reindex|into|set_config)\b",
+                         re.IGNORECASE)  # set_config could undo the session's read-only and time settings
+ADDED, CHANGED, DELETED, MAPPED = "sql_source.added", "sql_source.changed", "sql_source.deleted", "sql_source.mapped"
 
 
 def check_query(query: str) -> str:
@@ -81,84 +66,62 @@ def check_query(query: str) -> str:
     return query.strip().rstrip(";")
 
 
-def readonly_engine(url: str) -> Engine:
-    """An engine whose sessions cannot write, for the databases Alignboard knows how to lock down."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError as error:
-        raise SqlSourceError("not a valid database URL (expected e.g. postgresql+psycopg://user@host/db)") from error
-    backend = parsed.get_backend_name()
-    if backend not in DIALECTS:
-        raise SqlSourceError(f"{backend} is not supported: use PostgreSQL, MySQL/MariaDB or SQLite")
-    try:
-        if backend == "sqlite":
-            return _readonly_sqlite(parsed)
-        if backend == "postgresql":
-            options = f"-c default_transaction_read_only=on -c statement_timeout={TIMEOUT_MS}"
-            return create_engine(parsed, poolclass=NullPool, connect_args={"options": options})
-        engine = create_engine(parsed, poolclass=NullPool)
-    except (NoSuchModuleError, ImportError) as error:
-        raise SqlSourceError(f"the database driver for {parsed.drivername} is not installed") from error
-    event.listen(engine, "connect", lambda connection, _record: _run(connection, "SET SESSION TRANSACTION READ ONLY"))
-    return engine
+def check_source_url(url: str, own_urls: Sequence[str] = ()) -> str:
+    """The URL if a source may read it (checked again, host resolved, at every run); else why not."""
+    source_target(url, own_database_urls(*own_urls), resolve_now=False)
+    return url.strip()
 
 
-def _readonly_sqlite(parsed: URL) -> Engine:
-    if not parsed.database or parsed.database == ":memory:":
-        raise SqlSourceError("a SQLite source must be a database file")
-    uri = f"sqlite:///file:{parsed.database}?mode=ro&uri=true"
-    engine = create_engine(uri, poolclass=NullPool)
-    event.listen(engine, "connect", lambda connection, _record: _run(connection, "PRAGMA query_only = ON"))
-    return engine
+def run_query(url: str, query: str, max_rows: int = MAX_ROWS, *, own_urls: Sequence[str] = ()) -> pd.DataFrame:
+    """The query's result, read in a read-only session within the time, row and byte limits.
 
-
-def _run(dbapi_connection, statement: str) -> None:  # noqa: ANN001 - DB-API connections differ by driver
-    cursor = dbapi_connection.cursor()
-    cursor.execute(statement)
-    cursor.close()
-
-
-def run_query(url: str, query: str, max_rows: int = MAX_ROWS) -> pd.DataFrame:
-    """The query's result, read in a read-only session that is rolled back afterwards."""
+    ``own_urls``: Alignboard databases besides the configured one (the engine a source is stored in).
+    """
     sql = check_query(query)
-    engine = readonly_engine(url)
-    try:
-        with engine.connect() as connection:
-            result = connection.exec_driver_sql(sql)
-            columns = list(result.keys())
-            rows = result.fetchmany(max_rows + 1)
-            connection.rollback()
-    except SQLAlchemyError as error:
-        message = scrub(str(getattr(error, "orig", None) or error).strip().splitlines()[0], url)
-        log.warning("SQL source query failed: %s", message)
-        raise SqlSourceError(f"the database said: {message}") from None
-    finally:
-        engine.dispose()
-    if len(rows) > max_rows:
-        raise SqlSourceError(f"the query returns more than {max_rows:,} rows: add them up in SQL (GROUP BY day)")
-    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
+    owners = own_database_urls(*own_urls)
+    result = read_source(source_target(url, owners), sql, ReadLimits.from_settings(max_rows), owners, url)
+    return pd.DataFrame.from_records(result.rows, columns=result.columns)
 
 
 # --- Stored sources ------------------------------------------------------------------------------
 
 
 class SqlSourceIn(BaseModel):
-    """A new SQL source as the user typed it."""
+    """A new SQL source as the user typed it. Errors never repeat the input (the URL holds a password)."""
+
+    model_config = ConfigDict(hide_input_in_errors=True)
 
     name: str = Field(min_length=1, max_length=120)
-    url: str = Field(min_length=1, max_length=2000)
+    url: str = Field(min_length=1, max_length=2000, repr=False)
     query: str = Field(min_length=1, max_length=20000)
+
+    @field_validator("name")
+    @classmethod
+    def _trimmed(cls, name: str) -> str:
+        if not name.strip():
+            raise SqlSourceError("the source needs a name")
+        return name.strip()
 
     @field_validator("url")
     @classmethod
-    def _known_database(cls, url: str) -> str:
-        readonly_engine(url.strip()).dispose()
-        return url.strip()
+    def _readable_database(cls, url: str) -> str:
+        return check_source_url(url)
 
     @field_validator("query")
     @classmethod
     def _select_only(cls, query: str) -> str:
         return check_query(query)
+
+
+class SqlSourceChange(SqlSourceIn):
+    """A changed source: an empty URL keeps the stored one (it is never shown, so it cannot be typed back)."""
+
+    url: str = Field(default="", max_length=2000, repr=False)
+
+    @field_validator("url")
+    @classmethod
+    def _readable_database(cls, url: str) -> str:
+        return check_source_url(url) if url.strip() else ""
 
 
 @dataclass(frozen=True)
@@ -173,23 +136,66 @@ class SqlSourceView:
     refreshed_at: dt.datetime | None
 
 
-def add_sql_source(session: Session, workspace_id: int, data: SqlSourceIn, created_by: str = "") -> int:
-    taken = session.scalar(select(SqlSource.id).where(SqlSource.workspace_id == workspace_id,
-                                                      SqlSource.name == data.name))
-    if taken is not None:
-        raise SqlSourceError(f"there is already a SQL source called '{data.name}'")
-    source = SqlSource(workspace_id=workspace_id, name=data.name, url=data.url, query=data.query,
-                       created_by=created_by)
+def require_source_manager(can_manage_sources: bool) -> None:
+    """Only advisors add, change or delete SQL sources: the caller says whether its actor is one."""
+    if not can_manage_sources:
+        raise SqlSourceError("only advisors can add, change or delete SQL sources")
+
+
+def add_sql_source(session: Session, workspace_id: int, data: SqlSourceIn, *, actor: str,
+                   can_manage_sources: bool) -> int:
+    """Store a new source, its URL encrypted; recorded in the company's history under ``actor``."""
+    require_source_manager(can_manage_sources)
+    _refuse_taken_name(session, workspace_id, data.name)
+    shown = masked_url(data.url)
+    source = SqlSource(workspace_id=workspace_id, name=data.name, url=_encrypted(session, data.url),
+                       masked_url=shown, query=data.query, created_by=actor.strip())
     session.add(source)
     session.flush()
+    _record(session, ADDED, workspace_id, actor, {"name": data.name, "url": shown})
     return source.id
+
+
+def change_sql_source(session: Session, workspace_id: int, source_id: int, data: SqlSourceChange, *, actor: str,
+                      can_manage_sources: bool) -> None:
+    """Rename a source, give it another query, or another URL (an empty one keeps the stored URL)."""
+    require_source_manager(can_manage_sources)
+    source = _source(session, workspace_id, source_id)
+    if data.name != source.name:
+        _refuse_taken_name(session, workspace_id, data.name)
+    detail = {"name": data.name, "was": source.name, "query_changed": data.query != source.query}
+    source.name, source.query = data.name, data.query
+    if data.url:
+        source.url, source.masked_url = _encrypted(session, data.url), masked_url(data.url)
+        detail["url"] = source.masked_url
+    _record(session, CHANGED, workspace_id, actor, detail)
+
+
+def set_sql_mapping(session: Session, workspace_id: int, source_id: int, mapping: ImportMapping, *, actor: str,
+                    can_manage_sources: bool) -> None:
+    require_source_manager(can_manage_sources)
+    source = _source(session, workspace_id, source_id)
+    source.mapping = mapping.model_dump(mode="json")
+    _record(session, MAPPED, workspace_id, actor, {"name": source.name})
+
+
+def delete_sql_source(session: Session, workspace_id: int, source_id: int, *, actor: str,
+                      can_manage_sources: bool) -> None:
+    require_source_manager(can_manage_sources)
+    source = _source(session, workspace_id, source_id)
+    _record(session, DELETED, workspace_id, actor, {"name": source.name, "url": _shown(source)})
+    session.delete(source)
 
 
 def sql_sources(session: Session, workspace_id: int) -> list[SqlSourceView]:
     rows = session.scalars(select(SqlSource).where(SqlSource.workspace_id == workspace_id).order_by(SqlSource.name))
-    return [SqlSourceView(s.id, s.name, masked_url(s.url), s.query,
-                          ImportMapping.model_validate(s.mapping) if s.mapping else None, s.refreshed_at)
-            for s in rows]
+    return [_view(source) for source in rows]
+
+
+def sql_source_named(session: Session, workspace_id: int, name: str) -> SqlSourceView | None:
+    source = session.scalar(select(SqlSource).where(SqlSource.workspace_id == workspace_id,
+                                                    SqlSource.name == name.strip()))
+    return _view(source) if source is not None else None
 
 
 def source_name(name: str) -> str:
@@ -197,27 +203,28 @@ def source_name(name: str) -> str:
     return f"SQL: {name}"[:255]
 
 
-def _source(session: Session, workspace_id: int, source_id: int) -> SqlSource:
-    source = session.scalar(select(SqlSource).where(SqlSource.workspace_id == workspace_id, SqlSource.id == source_id))
-    if source is None:
-        raise SqlSourceError("that SQL source no longer exists")
-    return source
-
-
-def set_sql_mapping(session: Session, workspace_id: int, source_id: int, mapping: ImportMapping) -> None:
-    _source(session, workspace_id, source_id).mapping = mapping.model_dump(mode="json")
-
-
-def delete_sql_source(session: Session, workspace_id: int, source_id: int) -> None:
-    session.delete(_source(session, workspace_id, source_id))
-
-
 def fetch_sql_source(engine: Engine, workspace_id: int, source_id: int) -> SourceTable:
     """Run the source's query now and return its result as a table to map."""
+    name, url, query = _stored_source(engine, workspace_id, source_id)
+    frame = run_query(url, query, own_urls=[engine.url.render_as_string(hide_password=False)])
+    return table_from_frame(f"SQL source '{name}'", frame)
+
+
+def import_sql_result(engine: Engine, workspace_id: int, source_id: int, table: SourceTable,
+                      mapping: ImportMapping, *, created_by: str = "", dry_run: bool = False,
+                      today: dt.date | None = None, progress: Progress = no_progress,
+                      overlap: OverlapChoice = OverlapChoice.ASK, replace_identical: bool = False) -> ImportOutcome:
+    """Import a fetched result under the source's own name (refreshing replaces its values); ``overlap`` and
+    ``replace_identical`` answer a second source of the same months, as for a file."""
     with session_scope(engine) as session:
-        source = _source(session, workspace_id, source_id)
-        name, url, query = source.name, source.url, source.query
-    return table_from_frame(f"SQL source '{name}'", run_query(url, query))
+        mapping = mapping.model_copy(update={"source_name": source_name(_source(session, workspace_id,
+                                                                                 source_id).name)})
+    outcome = import_table(engine, workspace_id, table, mapping, created_by=created_by, dry_run=dry_run,
+                           today=today, progress=progress, overlap=overlap, replace_identical=replace_identical)
+    if outcome.accepted and not dry_run:
+        with write_scope(engine, workspace_id) as session:
+            _source(session, workspace_id, source_id).refreshed_at = clock.now()
+    return outcome
 
 
 def refresh_sql_source(engine: Engine, workspace_id: int, source_id: int, *, created_by: str = "",
@@ -229,12 +236,67 @@ def refresh_sql_source(engine: Engine, workspace_id: int, source_id: int, *, cre
         if source.mapping is None:
             raise SqlSourceError("map the query's columns first")
         mapping = ImportMapping.model_validate(source.mapping)
-        mapping.source_name = source_name(source.name)  # the source is the query: refreshing replaces its values
     progress(0.02, "Running the query")
     table = fetch_sql_source(engine, workspace_id, source_id)
-    outcome = import_table(engine, workspace_id, table, mapping, created_by=created_by, dry_run=dry_run,
-                           today=today, progress=progress)
-    if outcome.accepted and not dry_run:
-        with session_scope(engine) as session:
-            _source(session, workspace_id, source_id).refreshed_at = clock.now()
-    return outcome
+    return import_sql_result(engine, workspace_id, source_id, table, mapping, created_by=created_by,
+                             dry_run=dry_run, today=today, progress=progress)
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+
+def _stored_source(engine: Engine, workspace_id: int, source_id: int) -> tuple[str, str, str]:
+    """(name, URL in clear, query). A URL stored in clear (before encryption) or under an older key is
+    encrypted with the current key on this first read."""
+    with session_scope(engine) as session:
+        source = _source(session, workspace_id, source_id)
+        name, stored, query = source.name, source.url, source.query
+    try:
+        url = decrypt_secret(stored, engine.url) if is_encrypted(stored) else stored
+        if needs_new_encryption(stored, engine.url):
+            with write_scope(engine, workspace_id) as session:
+                source = _source(session, workspace_id, source_id)
+                source.url, source.masked_url = encrypt_secret(url, engine.url), masked_url(url)
+    except SecretKeyError as error:
+        raise SqlSourceError(f"SQL source '{name}': {error}") from None
+    return name, url, query
+
+
+def _source(session: Session, workspace_id: int, source_id: int) -> SqlSource:
+    source = session.scalar(select(SqlSource).where(SqlSource.workspace_id == workspace_id, SqlSource.id == source_id))
+    if source is None:
+        raise SqlSourceError("that SQL source no longer exists")
+    return source
+
+
+def _refuse_taken_name(session: Session, workspace_id: int, name: str) -> None:
+    taken = session.scalar(select(SqlSource.id).where(SqlSource.workspace_id == workspace_id,
+                                                      SqlSource.name == name))
+    if taken is not None:
+        raise SqlSourceError(f"there is already a SQL source called '{name}'")
+
+
+def _view(source: SqlSource) -> SqlSourceView:
+    mapping = ImportMapping.model_validate(source.mapping) if source.mapping else None
+    return SqlSourceView(source.id, source.name, _shown(source), source.query, mapping, source.refreshed_at)
+
+
+def _shown(source: SqlSource) -> str:
+    """The masked URL; a row stored in clear (not yet encrypted) is masked on the way out."""
+    if source.masked_url:
+        return source.masked_url
+    return masked_url(source.url) if not is_encrypted(source.url) else "(hidden)"
+
+
+def _encrypted(session: Session, url: str) -> str:
+    """The URL encrypted with the key of the database the session writes to (its key file, without a setting)."""
+    try:
+        return encrypt_secret(url, session.get_bind().engine.url)
+    except SecretKeyError as error:
+        raise SqlSourceError(str(error)) from None
+
+
+def _record(session: Session, action: str, workspace_id: int, actor: str, detail: dict) -> None:
+    workspace = workspace_by_id(session, workspace_id)
+    audit.record(session, action, workspace_id=workspace_id, workspace_name=workspace.name if workspace else "",
+                 actor=actor, detail=detail)

@@ -28,16 +28,19 @@ def refusal_text(error: Refused) -> str:
     return plain(str(error))
 
 
-def attempt(run: Callable[[], T]) -> tuple[bool, T | None]:
+def attempt(run: Callable[[], T], show: Callable[[Refused], None] | None = None) -> tuple[bool, T | None]:
     """Run a write; (True, its result) when saved. A refusal (a rule, a conflict, a missing right, a busy company)
     is shown as it is; anything else is logged with its detail and met with a short apology. Either way nothing is
-    half-saved and no stack trace is shown."""
+    half-saved and no stack trace is shown. ``show`` displays a refusal its own way."""
     try:
         return True, run()
     except WriteBusy as busy:
         st.warning(str(busy), icon=":material/hourglass:")
     except Refused as error:
-        st.error(refusal_text(error), icon=":material/block:")
+        if show is not None:
+            show(error)
+        else:
+            st.error(refusal_text(error), icon=":material/block:")
     except Exception:  # noqa: BLE001 - the log keeps the detail; the person sees what to do
         log.exception("a save failed")
         st.error(APOLOGY)
