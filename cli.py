@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 import cli_data
 import cli_import
+import cli_member
 import cli_source
 import cli_workspace
 from reports import board_pack_cli
@@ -104,6 +105,8 @@ COMMANDS: dict[str, tuple[str, AddArguments, Handler]] = {
     "undo": ("Take an import out and bring back what it had replaced.", cli_data.add_undo_arguments, cli_data.undo),
     "figures": ("Print a workspace's monthly figures as CSV: month,metric,segment,value,coverage.",
                 cli_data.add_figures_arguments, cli_data.figures),
+    "member": ("Add, list or remove the people who may see a company, with their roles.", cli_member.add_arguments,
+               cli_member.run),
     "source": ("Add, list or run a company's SQL sources (read-only queries against another database).",
                cli_source.add_arguments, cli_source.run),
     "board-pack": ("Write a month's board pack as PowerPoint (and PDF with --pdf); DRAFT unless the month is closed.",

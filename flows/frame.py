@@ -194,11 +194,12 @@ def current_scope() -> Scope:
     without a company to open, the welcome (or a word on whom to ask) and the page stops."""
     through_the_frame()
     identity = current_identity()
-    chosen = st.session_state.get(WORKSPACE_KEY)
-    visible = {w["id"] for w in companies(identity)}
-    if chosen in visible:
+    visible = [w["id"] for w in companies(identity)]
+    if st.session_state.get(WORKSPACE_KEY) not in visible and visible:
+        st.session_state[WORKSPACE_KEY] = visible[0]  # a company the person may not open is never opened
+    if visible:
         try:
-            return service.open_scope(identity, chosen, single_user=single_user())
+            return service.open_scope(identity, st.session_state[WORKSPACE_KEY], single_user=single_user())
         except NoAccess:
             pass
     if service.may_create_companies(identity, single_user=single_user()):

@@ -50,6 +50,8 @@ def source_of_record_section(scope: Scope, catalog: Catalog, by: str = "") -> No
         st.caption("Every metric has a single source so far: there is nothing to choose.")
         return
     st.dataframe(choices_frame(keys, sources, records, catalog), hide_index=True, width="stretch")
+    if not scope.can(Permission.PLAN):
+        return
     metric_cell, source_cell, save_cell = st.columns([2, 2, 1], vertical_alignment="bottom")
     key = metric_cell.selectbox("Metric", keys, format_func=lambda k: _label(catalog, k),
                                 key=f"record_metric_{workspace_id}")

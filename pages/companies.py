@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from components.company_form import companies_table, company_form, delete_form, history_table, logo_form, rename_form
 from components.person import person_name
@@ -17,6 +17,9 @@ from flows.frame import WORKSPACE_KEY, add_company, company_label, current_ident
 from flows.saving import attempt
 from metrics.company import deletion_summary, tidy_name
 from metrics.logo import prepared_logo
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 DONE_KEY = "_companies_done"
 

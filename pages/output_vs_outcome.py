@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from components import output_outcome as view
 from components.period_picker import include_partial_switch, month_picker
@@ -25,6 +25,9 @@ from metrics.periods import month_label, trailing
 from metrics.predictive import analyse, evidence_of, lagged_pairs, retest_adopted
 from metrics.series import monthly_values
 from metrics.vanity import in_sentence, vanity_traps
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def write(action: str, work: Callable[[Session], object]) -> bool:
@@ -58,7 +61,7 @@ contrast_tab, vanity_tab, journey_tab, validator_tab, adopted_tab = st.tabs(
 with contrast_tab:
     view.contrast_view(contrast(catalog, drivers, data, month), catalog, month)
     with editing("driver_map"), st.expander("Which outputs are meant to drive which outcomes (editable)"):
-        new_map = view.driver_map_editor(catalog, drivers)
+        new_map = view.driver_map_editor(catalog, drivers) if scope.can(Permission.PLAN) else None
         if new_map is not None and write("driver_map.saved",
                                          lambda s: service.save_driver_map(s, workspace_id, new_map, catalog=catalog)):
             st.rerun()

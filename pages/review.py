@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import streamlit as st
-from sqlalchemy.orm import Session
 
 import clock
 from components import review_forms as forms
@@ -28,6 +28,9 @@ from flows.saving import save
 from metrics.periods import month_label
 from metrics.review import AgendaKind, build_agenda, share_safe, snapshot_differences
 from reports.safe_text import csv_bytes
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def write(permission: Permission, action: str, work: Callable[[Session], object]) -> None:

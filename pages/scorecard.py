@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
-from sqlalchemy.orm import Session
 
 import clock
 from components import scorecard_forms as forms
@@ -20,6 +21,9 @@ from metrics.agreement import Role
 from metrics.catalog import MANDATE_TITLES, Mandate
 from metrics.periods import month_label
 from metrics.scorecard import KpiLine
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 page = page_header("Scorecard")
 scope, ws, months, currency, safe = page.scope, page.workspace_id, page.months, page.workspace["currency"], \

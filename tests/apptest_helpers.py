@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -41,3 +42,34 @@ def open_page(page: str, workspace_id: int | None = None, month: dt.date | None 
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
+
+
+def walk(node):  # noqa: ANN001, ANN201 - AppTest nodes
+    """Every node under ``node``, itself first."""
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from walk(child)
+
+
+def node_texts(node) -> list[str]:  # noqa: ANN001 - an AppTest node
+    """What a node shows as text: value, label, body, delta, help, options; a table's cells; a chart's spec."""
+    kind = getattr(node, "type", "")
+    if kind in ("dataframe", "arrow_data_frame"):
+        frame = node.value
+        return [str(c) for c in frame.columns] + [str(v) for v in frame.to_numpy().ravel()]
+    if kind == "plotly_chart":
+        return [node.proto.spec]
+    texts = []
+    for attribute in ("value", "label", "body", "delta", "help", "placeholder", "options"):
+        try:
+            found = getattr(node, attribute)
+        except Exception:  # noqa: BLE001 - nodes expose different attributes
+            continue
+        texts += [found] if isinstance(found, str) else [str(o) for o in found] if isinstance(found, list) else []
+    return texts
+
+
+def shown_text(at: AppTest) -> str:
+    """Everything a run drew in the page and the sidebar, as one string, markdown and HTML escapes undone."""
+    text = " ".join(t for root in (at.main, at.sidebar) for node in walk(root) for t in node_texts(node))
+    return html.unescape(text.replace("\\", ""))
