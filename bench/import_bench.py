@@ -78,15 +78,20 @@ def read_ad_csv(bench, rows: int) -> float:  # noqa: ANN001 - bench.run.Bench
     return best_of(lambda: pd.read_csv(path), 3)
 
 
-def import_ad_csv(bench, rows: int) -> float:  # noqa: ANN001 - bench.run.Bench
-    """The full import of the same file into a fresh SQLite file (creating the file is not timed)."""
-    path, times = ad_platform_csv(bench.folder, rows), []
+def timed_imports(bench, path: Path, name: str) -> float:  # noqa: ANN001 - bench.run.Bench
+    """The best of three full imports of ``path``, each into a fresh SQLite file (making the file is not timed)."""
+    times = []
     for attempt in range(3):
-        url, workspace_id = bench.fresh_database(f"ad_import_{rows}_{attempt}")
+        url, workspace_id = bench.fresh_database(f"{name}_{attempt}")
         start = time.perf_counter()
         import_file(url, workspace_id, path)
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+def import_ad_csv(bench, rows: int) -> float:  # noqa: ANN001 - bench.run.Bench
+    """The full import of the same file into a fresh SQLite file (creating the file is not timed)."""
+    return timed_imports(bench, ad_platform_csv(bench.folder, rows), f"ad_import_{rows}")
 
 
 CHANNELS = ("search", "social", "display", "video", "audio")
@@ -127,10 +132,4 @@ def read_channel_csv(bench, rows: int) -> float:  # noqa: ANN001 - bench.run.Ben
 
 def import_channel_csv(bench, rows: int) -> float:  # noqa: ANN001 - bench.run.Bench
     """That file imported with its five spend columns as one metric, one channel each (as suggested)."""
-    path, times = channel_csv(bench.folder, rows), []
-    for attempt in range(3):
-        url, workspace_id = bench.fresh_database(f"channel_import_{rows}_{attempt}")
-        start = time.perf_counter()
-        import_file(url, workspace_id, path)
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return timed_imports(bench, channel_csv(bench.folder, rows), f"channel_import_{rows}")
