@@ -172,17 +172,7 @@ def read_csv(file_name: str, data: bytes, decimal: str | None = None,
     if b"\x00" in text:
         text = text.replace(b"\x00", b"")  # NUL bytes only come from broken or hostile files
     check_line_lengths(file_name, text, limits)
-    allow_fields_of(limits.line_bytes)
-    lines = sample_lines(text)
-    try:
-        separator = sniff_separator(lines)
-        header_index = header_line(lines, separator)
-        record = next(csv.reader([lines[header_index]], delimiter=separator), [])
-    except csv.Error as error:
-        raise refuse(file_name, f"not a readable CSV file in its first lines: {error}") from error
-    if not any(cell.strip() for cell in record):
-        raise refuse(file_name, f"no columns found in the first {len(lines):,} lines: is this a table?")
-    header = unique_headers(record)
+    separator, header_index, header = csv_header(file_name, text, limits)
     lines_below = text.count(b"\n") + (not text.endswith(b"\n")) - header_index - 1  # rows, unless quoted
     check_csv_size(file_name, len(header), lines_below, limits, "about ")
     decimal = decimal or ("," if separator == ";" else ".")
@@ -193,6 +183,21 @@ def read_csv(file_name: str, data: bytes, decimal: str | None = None,
     frame.columns = header
     return SourceTable(file_name=file_name, frame=frame, rows=rows, kind="csv", encoding=encoding,
                        separator=separator, header_row=header_index + 1, decimal_hint=decimal, problems=problems)
+
+
+def csv_header(file_name: str, text: bytes, limits: ReadLimits) -> tuple[str, int, list[str]]:
+    """The separator, the header's index among the first lines, and its column names."""
+    allow_fields_of(limits.line_bytes)
+    lines = sample_lines(text)
+    try:
+        separator = sniff_separator(lines)
+        header_index = header_line(lines, separator)
+        record = next(csv.reader([lines[header_index]], delimiter=separator), [])
+    except csv.Error as error:
+        raise refuse(file_name, f"not a readable CSV file in its first lines: {error}") from error
+    if not any(cell.strip() for cell in record):
+        raise refuse(file_name, f"no columns found in the first {len(lines):,} lines: is this a table?")
+    return separator, header_index, unique_headers(record)
 
 
 def check_line_lengths(file_name: str, text: bytes, limits: ReadLimits) -> None:

@@ -44,6 +44,7 @@ from metrics.catalog import STANDARD_CATALOG
 from metrics.validation import ImportRejected
 
 TODAY = dt.date(2026, 11, 16)
+# Times are this process's CPU seconds: the machine may be busy with other work, which only adds wall time.
 
 
 def refusal(data: bytes, name: str = "hostile.csv", **limits: int) -> str:
@@ -73,10 +74,10 @@ def test_csv_limits_are_checked_before_parsing(data: bytes, limits: dict[str, in
 
 
 def test_the_default_limits_refuse_the_10000_column_file_at_once() -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     reason = refusal(wide_csv(10_000))
     assert "10,000 columns" in reason and "at most 500" in reason
-    assert time.perf_counter() - start < 2  # it took 100 s to read, suggest and convert before
+    assert time.process_time() - start < 2  # it took 100 s to read, suggest and convert before
 
 
 def test_a_table_at_the_limits_is_read_whole() -> None:
@@ -135,11 +136,11 @@ def test_header_collisions_read_suggest_and_convert() -> None:
 
 
 def test_a_500_column_file_reads_suggests_and_converts_in_well_under_5_seconds() -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     table = read_file("wide.csv", wide_csv(500, rows=400))
     convert(table, suggest(table, STANDARD_CATALOG), STANDARD_CATALOG, "USD", TODAY)
     convert(table, forced_mapping(table.columns), STANDARD_CATALOG, "USD", TODAY)
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
 
 
 def test_limits_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -183,11 +184,11 @@ def far_cell_sheet(dimension: str | None) -> bytes:
     (sheet_book(HEADER_ROW + '<row r="2000000"/>', dimension=None), ["a row 2,000,000, beyond Excel's last row"]),
 ])
 def test_excel_sizes_are_checked_before_and_while_reading(data: bytes, words: list[str]) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     reason = refusal(data, "far.xlsx")
     for word in words:
         assert word in reason
-    assert time.perf_counter() - start < 2  # the far cell took 7.5 GB before
+    assert time.process_time() - start < 2  # the far cell took 7.5 GB before
 
 
 def test_the_cells_limit_counts_rows_times_width_while_streaming() -> None:
@@ -244,9 +245,9 @@ def test_a_cell_longer_than_a_line_may_be_is_refused() -> None:
 
 def test_empty_rows_cost_nothing_and_rows_keep_their_numbers() -> None:
     rows = HEADER_ROW + data_rows(["5", "6"]) + empty_rows(300_000) + data_rows(["7"], first=300_004)
-    start = time.perf_counter()
+    start = time.process_time()
     table = read_file("gaps.xlsx", sheet_book(rows, dimension=None))
-    assert time.perf_counter() - start < 3
+    assert time.process_time() - start < 3
     assert table.rows.tolist() == [2, 3, 300_004]  # rows 4 to 300,003 are empty
     assert table.frame["Revenue"].tolist() == [5, 6, 7]
     assert table.notes == ["Skipped 300,000 blank row(s)."]
