@@ -17,12 +17,14 @@ import pandas as pd
 import clock
 from db.engine import engine_for
 from db.imports import import_table
+from importers.limits import ReadLimits
 from importers.reading import read_file
 from importers.suggest import suggest
 from metrics.catalog import STANDARD_CATALOG
 
 PLATFORMS = ("Google Ads", "Meta", "LinkedIn")
 DAYS = 730
+LIMITS = ReadLimits(cells=10**9)  # the 10M-row file is far above an upload's 20 million cells: scale, not safety
 
 
 def ad_platform_frame(rows: int, seed: int = 11) -> pd.DataFrame:
@@ -55,7 +57,7 @@ def ad_platform_csv(folder: Path, rows: int) -> Path:
 
 def import_file(url: str, workspace_id: int, path: Path) -> None:
     """The whole import, as the Data page runs it after the mapping is confirmed."""
-    table = read_file(path.name, path.read_bytes(), max_mb=10_000)
+    table = read_file(path.name, path.read_bytes(), max_mb=10_000, limits=LIMITS)
     mapping = suggest(table, STANDARD_CATALOG)
     outcome = import_table(engine_for(url), workspace_id, table, mapping, created_by="bench")
     if not outcome.accepted:
