@@ -11,14 +11,13 @@ from streamlit.testing.v1 import AppTest
 from components.period_picker import MONTH_KEY
 from db import queries
 from db.engine import engine_for, session_scope
+from db.scorecard import scorecard_for_month
 from db.workspaces import workspace_by_name
-from metrics.catalog import STANDARD_CATALOG
+from metrics.catalog import BAND_TITLES, STANDARD_CATALOG
 from metrics.formatting import format_value
 from metrics.one_view import card_keys
 from metrics.periods import month_label
 from metrics.series import period_value
-from db.scorecard import scorecard_for_month
-from metrics.catalog import BAND_TITLES
 from tests.apptest_helpers import block_key, keyed_blocks, metrics_in, open_page
 
 PAGE = "pages/one_view.py"
