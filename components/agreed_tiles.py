@@ -36,6 +36,14 @@ def agreed_row(card: Scorecard, currency: str, *, mask_currency: bool = False) -
                 agreed_tile(line, currency, mask_currency=mask_currency)
 
 
+def agreed_card(line: KpiLine | None, currency: str, mask_currency: bool = False) -> dict:
+    """What a band's tile adds for an agreed KPI: its target for the month (money masked in share-safe mode)
+    and its status."""
+    if line is None:
+        return {}
+    return {"target_text": target_text(line, currency, mask_currency), "status": line.rag}
+
+
 def target_text(line: KpiLine, currency: str, mask_currency: bool) -> str:
     if line.target is None:
         return "no target this month"

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from metrics.catalog import MetricClass
 from metrics.one_view import IndexLine
 from metrics.periods import month_label
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 # Calm, distinguishable tones: outputs in muted warm colours, outcomes in deeper cool ones.
 OUTPUT_COLORS = ("#c08a3e", "#a3a3a3", "#b5838d")
@@ -19,6 +22,8 @@ FONT = "Source Sans Pro, sans-serif"
 
 
 def _trace(line: IndexLine, color: str) -> go.Scatter:
+    import plotly.graph_objects as go
+
     output = line.metric_class == MetricClass.OUTPUT
     return go.Scatter(
         x=[month_label(m) for m in line.months], y=[None if v is None else round(v, 1) for v in line.index],
@@ -35,7 +40,10 @@ COMPACT_HEIGHT = 230
 
 def index_chart_figure(lines: Sequence[IndexLine], height: int = COMPACT_HEIGHT) -> go.Figure:
     """Outputs dashed, outcomes solid, each indexed to 100 at its first month with data (indices to one
-    decimal: the chart carries no amount)."""
+    decimal: the chart carries no amount). Plotly is imported on first use, so a page draws what comes before
+    its chart while plotly loads."""
+    import plotly.graph_objects as go
+
     figure = go.Figure()
     palettes = {MetricClass.OUTPUT: OUTPUT_COLORS, MetricClass.OUTCOME: OUTCOME_COLORS}
     used = {MetricClass.OUTPUT: 0, MetricClass.OUTCOME: 0}

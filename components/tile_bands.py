@@ -92,8 +92,12 @@ ArrangeChoice = tuple[str, list[LayoutRow]]  # ("save", rows) or ("reset", [])
 def arrange_tiles(rows: Sequence[LayoutRow], bands: dict[str, str], *, can_edit: bool,
                   key: str) -> ArrangeChoice | None:
     """A small table to pin, hide and order the tiles: pinned lead their band, hidden fold into one line, the
-    position orders the rest. Returns what the person asked for, or None."""
-    with st.expander("Arrange tiles", icon=":material/dashboard_customize:"):
+    position orders the rest. Returns what the person asked for, or None. The table is built only while the
+    expander is open, so the page does not send it (nor the browser load a table) on every visit."""
+    with st.expander("Arrange tiles", icon=":material/dashboard_customize:", key=f"{key}_open",
+                     on_change="rerun") as box:
+        if not box.open:
+            return None
         if not can_edit:
             st.caption("Only the CEO, the CMO or an advisor of the company can arrange its tiles.")
         st.caption("Tick **Pinned** to put a tile first in its band, **Hidden** to fold it away; the position "

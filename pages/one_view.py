@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.agreed_tiles import agreed_row
+from components.agreed_tiles import agreed_card, agreed_row
 from components.charts import index_chart
 from components.kpi_card import kpi_card
 from components.period_picker import include_partial_switch, month_picker
 from components.presentation import editing, presenting, share_safe_on
-from components.scorecard_view import agreed_card
 from components.text import plain
 from components.tile_bands import arrange_tiles, band_tiles, tile_styles
 from db import service

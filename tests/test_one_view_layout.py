@@ -80,8 +80,15 @@ def band_labels(at, band: Band) -> list[str]:  # noqa: ANN001 - an AppTest
     return [m.label for m in metrics_in(block)]
 
 
+def open_arrange(at, workspace_id: int) -> None:  # noqa: ANN001 - an AppTest
+    """Open the "Arrange tiles" expander (its table is built only while it is open)."""
+    at.session_state[f"arrange_{workspace_id}_open"] = True
+    at.run()
+
+
 def edit_and_save(at, workspace_id: int, edits: dict[int, dict]) -> None:  # noqa: ANN001 - an AppTest
-    """What a person does in "Arrange tiles": change cells of the table, then Save arrangement."""
+    """What a person does in "Arrange tiles": open it, change cells of the table, then Save arrangement."""
+    open_arrange(at, workspace_id)
     at.session_state[f"arrange_{workspace_id}_editor"] = {
         "edited_rows": {str(i): change for i, change in edits.items()}, "added_rows": [], "deleted_rows": []}
     at.run()
@@ -92,6 +99,8 @@ def edit_and_save(at, workspace_id: int, edits: dict[int, dict]) -> None:  # noq
 def test_pin_hide_and_order_are_saved_applied_and_kept_after_a_reload(seeded_url: str) -> None:
     north, bloom = demo_workspace_id(seeded_url), demo_workspace_id(seeded_url, "Bloom & Brew")
     at = open_page(PAGE, north)
+    assert not at.data_editor  # closed: no table is sent
+    open_arrange(at, north)
     rows = list(at.data_editor[0].value["metric_key"])
     assert rows[:len(BAND_METRICS[Band.PNL])] == list(BAND_METRICS[Band.PNL])
     # pin CAC, hide Revenue, move Gross margin (3rd) before New bookings (2nd) by giving it position 1
@@ -104,6 +113,7 @@ def test_pin_hide_and_order_are_saved_applied_and_kept_after_a_reload(seeded_url
 
     again = open_page(PAGE, north)  # a new session: what a reload gets
     assert band_labels(again, Band.PNL) == expected
+    open_arrange(again, north)
     assert list(again.data_editor[0].value["Pinned"])[0] and list(again.data_editor[0].value["Tile"])[0] == \
         "Customer acquisition cost"
     other = open_page(PAGE, bloom)
@@ -117,6 +127,7 @@ def test_pin_hide_and_order_are_saved_applied_and_kept_after_a_reload(seeded_url
 def test_a_tile_both_pinned_and_hidden_is_refused_and_nothing_changes(seeded_url: str) -> None:
     north = demo_workspace_id(seeded_url)
     at = open_page(PAGE, north)
+    open_arrange(at, north)
     at.session_state[f"arrange_{north}_editor"] = {"edited_rows": {"0": {"Pinned": True, "Hidden": True}},
                                                    "added_rows": [], "deleted_rows": []}
     at.run()
@@ -128,7 +139,9 @@ def test_a_tile_both_pinned_and_hidden_is_refused_and_nothing_changes(seeded_url
 
 
 def test_the_arrangement_sits_in_the_editing_container_that_presenting_hides(seeded_url: str) -> None:
-    at = open_page(PAGE, demo_workspace_id(seeded_url), presentation_mode=True)
+    north = demo_workspace_id(seeded_url)
+    at = open_page(PAGE, north, presentation_mode=True)
+    open_arrange(at, north)
     (block,) = keyed_blocks(at, "edit_arrange_tiles")
     assert [b.label for b in block.get("button")] == ["Save arrangement", "Standard arrangement"]
     assert not [b for b in at.button if b.label == "Save arrangement" and b not in block.get("button")]
