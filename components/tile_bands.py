@@ -86,6 +86,7 @@ def edited_rows(frame: pd.DataFrame) -> list[LayoutRow]:
             for r in frame.itertuples(index=False)]
 
 
+COLUMN_WIDTHS = (80, 240, 150, 80, 80)  # pixels: Position, Tile, Band, Pinned, Hidden
 ArrangeChoice = tuple[str, list[LayoutRow]]  # ("save", rows) or ("reset", [])
 
 
@@ -103,11 +104,14 @@ def arrange_tiles(rows: Sequence[LayoutRow], bands: dict[str, str], *, can_edit:
         st.caption("Tick **Pinned** to put a tile first in its band, **Hidden** to fold it away; the position "
                    "orders the others. The arrangement is the company's: everyone sees it.")
         edited = st.data_editor(
-            layout_frame(rows, bands), key=f"{key}_editor", hide_index=True, width="stretch", disabled=not can_edit,
+            layout_frame(rows, bands), key=f"{key}_editor", hide_index=True, width="content", disabled=not can_edit,
             column_order=("Position", "Tile", "Band", "Pinned", "Hidden"),
-            column_config={"Position": st.column_config.NumberColumn(min_value=1, step=1, format="%d", width="small"),
-                           "Tile": st.column_config.TextColumn(disabled=True),
-                           "Band": st.column_config.TextColumn(disabled=True)})
+            column_config={
+                "Position": st.column_config.NumberColumn(min_value=1, step=1, format="%d", width=COLUMN_WIDTHS[0]),
+                "Tile": st.column_config.TextColumn(disabled=True, width=COLUMN_WIDTHS[1]),
+                "Band": st.column_config.TextColumn(disabled=True, width=COLUMN_WIDTHS[2]),
+                "Pinned": st.column_config.CheckboxColumn(width=COLUMN_WIDTHS[3]),
+                "Hidden": st.column_config.CheckboxColumn(width=COLUMN_WIDTHS[4])})
         with st.container(horizontal=True, gap="small"):
             if st.button("Save arrangement", key=f"{key}_save", type="primary", disabled=not can_edit):
                 return "save", edited_rows(edited)
