@@ -15,6 +15,7 @@ from db.base import Base
 from db.engine import session_scope
 from db.import_models import CustomMetric, ImportPreset, SqlSource
 from db.indicator_models import DriverOverride, LeadingIndicator
+from db.layout import TilePlacementRow
 from db.meeting_models import MeetingCadence
 from db.models import AuditEvent, ImportBatch, MonthTotal, Observation, PartSource, Workspace
 from db.review_models import ActionItem, Review, ReviewEvent, ReviewNote
@@ -203,6 +204,7 @@ def fill_every_table(session, workspace_id: int, tag: str) -> dict[str, set[tupl
         Membership(workspace_id=workspace_id, email=f"{tag.lower()}@example.com", role="ceo", invited_at=WHEN),
         DataVersion(workspace_id=workspace_id, version=3),
         MeetingCadence(workspace_id=workspace_id, weekday=2, week=1),
+        TilePlacementRow(workspace_id=workspace_id, metric_key="revenue", position=1, pinned=True),
     ]
     session.add_all(rows)
     session.flush()
