@@ -65,14 +65,20 @@ def _agreement_line(target_text: str | None, status: Rag | None) -> None:
 def _metric(figures: CardFigures, currency: str, mask_currency: bool) -> None:
     moved = figures.vs_previous_month
     st.metric(
-        figures.label,
+        typed(figures.key, figures.label),
         format_value(figures.value, figures.unit, currency, mask_currency),
         delta=change_text(moved),
         delta_color=change_color(figures.previous_month_good),
         delta_arrow="auto" if moved is not None and abs(moved.value) >= VISIBLE_CHANGE else "off",
         delta_description=f"vs {month_label(previous_month(figures.month))}",
-        help=figures.description,
+        help=typed(figures.key, figures.description),
     )
+
+
+def typed(key: str, text: str) -> str:
+    """A metric's label or description as markdown: the catalog's own words as they are; a company's own
+    metric's, typed when it was defined, escaped so that it reads as typed."""
+    return text if key in STANDARD_CATALOG else plain(text)
 
 
 def colored_change(change: Change | None, good: bool | None) -> str:
