@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from components.text import chart_text
 from metrics.catalog import MetricClass
 from metrics.one_view import IndexLine
 from metrics.periods import month_label
@@ -27,11 +28,11 @@ def _trace(line: IndexLine, color: str) -> go.Scatter:
     output = line.metric_class == MetricClass.OUTPUT
     return go.Scatter(
         x=[month_label(m) for m in line.months], y=[None if v is None else round(v, 1) for v in line.index],
-        name=line.label, mode="lines+markers",
+        name=chart_text(line.label), mode="lines+markers",
         line={"color": color, "width": 2 if output else 3, "dash": "dash" if output else "solid"},
         marker={"size": 4}, connectgaps=False, legendgroup=line.metric_class.value,
         legendgrouptitle_text=GROUP_TITLES[line.metric_class],
-        hovertemplate=f"{line.label}<br>%{{x}}: %{{y:.0f}}<extra></extra>",
+        hovertemplate="%{fullData.name}<br>%{x}: %{y:.0f}<extra></extra>",  # the name as drawn, never a template
     )
 
 

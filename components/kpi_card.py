@@ -71,7 +71,7 @@ def _metric(figures: CardFigures, currency: str, mask_currency: bool) -> None:
     scale = sparkline_scale(figures.sparkline_months, figures.sparkline, figures.unit, currency,
                             mask_currency=mask_currency)
     st.metric(
-        figures.label,
+        typed(figures.key, figures.label),
         format_value(figures.value, figures.unit, currency, mask_currency),
         delta=change_text(moved),
         delta_color=change_color(figures.previous_month_good),
@@ -86,6 +86,12 @@ def _metric(figures: CardFigures, currency: str, mask_currency: bool) -> None:
 def compared_text(month: Month) -> str:
     return (f"m/m: the change vs {month_label(previous_month(month))}; y/y: vs "
             f"{month_label(same_month_last_year(month))}.")
+
+
+def typed(key: str, text: str) -> str:
+    """A metric's label or description as markdown: the catalog's own words as they are; a company's own
+    metric's, typed when it was defined, escaped so that it reads as typed."""
+    return text if key in STANDARD_CATALOG else plain(text)
 
 
 def colored_change(change: Change | None, good: bool | None) -> str:

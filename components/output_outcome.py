@@ -11,7 +11,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from components.charts import FONT
-from components.text import plain
+from components.text import chart_text, plain
 from metrics.catalog import Catalog, MetricClass
 from metrics.contrast import WINDOWS, ContrastRow, growth_text
 from metrics.drivers import DriverMap
@@ -157,7 +157,7 @@ def percent(value: float | None) -> str:
 
 def journey_chart(steps: Sequence[StageConversion], catalog: Catalog, weakest: StageConversion | None) -> None:
     """Small multiples: one panel per step, the weakest in red; gaps stay gaps."""
-    titles = [f"{catalog[s.from_key].label} → {catalog[s.to_key].label}" for s in steps]
+    titles = [chart_text(f"{catalog[s.from_key].label} → {catalog[s.to_key].label}") for s in steps]
     figure = make_subplots(rows=1, cols=max(len(steps), 1), subplot_titles=titles)
     for i, step in enumerate(steps, start=1):
         values = [None if v is None else v * 100 for v in step.by_month.values()]
@@ -216,8 +216,8 @@ def scatter_chart(pairs: Sequence[Pair], labels: tuple[str, str], lag: int, hide
     figure.update_yaxes(showticklabels=not hide_values)
     later = "in the same month" if lag == 0 else f"{months_ahead(lag).replace('ahead', 'later')}"
     figure.update_layout(height=340, title={"text": f"Each month's change, and the outcome's change {later}", "x": 0},
-                         xaxis={"title": {"text": f"Change in {labels[0]}"}, **AXES},
-                         yaxis={"title": {"text": f"Change in {labels[1]}"}, **AXES}, **LAYOUT)
+                         xaxis={"title": {"text": chart_text(f"Change in {labels[0]}")}, **AXES},
+                         yaxis={"title": {"text": chart_text(f"Change in {labels[1]}")}, **AXES}, **LAYOUT)
     st.plotly_chart(figure, theme=None, config={"displayModeBar": False})
 
 

@@ -32,7 +32,7 @@ from metrics.status import RAG_COLORS, RAG_LABELS, Rag
 def review_status(closed: bool, closed_by: str, closed_at: object, reopened: int) -> None:
     if closed:
         when = f" on {closed_at:%d %b %Y at %H:%M} UTC" if closed_at else ""
-        st.success(f"Closed by {closed_by}{when}. These are the figures as they were reviewed.",
+        st.success(f"Closed by {plain(closed_by)}{when}. These are the figures as they were reviewed.",
                    icon=":material/lock:")
     else:
         again = f" It was reopened {reopened} time(s); the history is below." if reopened else ""

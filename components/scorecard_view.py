@@ -4,7 +4,6 @@ its target, the reconciliation table and the leadership system. Receives compute
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 import pandas as pd
@@ -121,7 +120,7 @@ def trend_figure(line: KpiLine, currency: str, safe: bool = False) -> go.Figure:
 
 def kpi_heading(line: KpiLine, currency: str, safe: bool = False) -> None:
     """A KPI's name, status chip, the month's figures and why it was chosen."""
-    st.markdown(f"**{html.escape(line.label)}** &nbsp; {rag_badge_html(line.rag)}", unsafe_allow_html=True)
+    st.markdown(f"**{plain(line.label)}** &nbsp; {rag_badge_html(line.rag)}", unsafe_allow_html=True)
     st.markdown(f"{actual_text(line, currency, safe)} against "
                 f"{figure(line.target, line.unit, currency, safe)} ({format_pct(line.variance_pct)}) · "
                 f"{streak_text(line)}".replace("$", "\\$"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
@@ -29,7 +29,7 @@ from components.persistent_select import persistent_selectbox
 from components.text import plain
 from components.welcome import welcome
 from db import service
-from db.access import SINGLE_USER, Identity, NoAccess, Scope
+from db.access import ROLE_TITLES, SINGLE_USER, Identity, NoAccess, Scope
 from db.engine import engine_for, session_scope
 from db.workspaces import create_company, find_company, unarchive_company
 from flows.saving import attempt
@@ -126,12 +126,10 @@ def current_identity() -> Identity:
     if not st.user.is_logged_in:
         sign_in_screen()
         st.stop()
-    identity = Identity(email=str(st.user.get("email") or "").lower(), name=str(st.user.get("name") or ""),
-                        verified=True)
-    if not identity.email:
-        st.error("Your sign-in provider gave no e-mail address, and access is granted by address. Ask the "
-                 "administrator to add the `email` scope.")
-        st.button("Sign out", on_click=st.logout)
+    identity = Identity(email=str(st.user.get("email") or "").strip().lower(),
+                        name=str(st.user.get("name") or "").strip(), verified=True)
+    if not identity.email or st.user.get("email_verified") is False:
+        address_refused(identity)
         st.stop()
     if st.session_state.get(SIGNED_IN_KEY) != identity.email:
         service.note_sign_in(identity)
@@ -140,21 +138,51 @@ def current_identity() -> Identity:
 
 
 def sign_in_screen() -> None:
+    """The one screen before sign-in: no page list and nothing of any company, only the way to sign in."""
+    _screen_alone(_sign_in_page)
+
+
+def _screen_alone(draw: Callable[[], None]) -> None:
+    """Run ``draw`` as the only page, with no page list: before sign-in no page of the app may be opened."""
+    st.navigation([st.Page(draw, title="Sign in", url_path="sign-in", icon=":material/login:")],
+                  position="hidden").run()
+
+
+def _sign_in_page() -> None:
     st.title("Alignboard")
     st.markdown("Sign in to see your companies. Access is given by e-mail address: an advisor of your company "
                 "invites you, and your access starts the first time you sign in with that address.")
     st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login)
 
 
+def address_refused(identity: Identity) -> None:
+    """Access is granted by address, so an address the provider did not give, or has not verified, opens nothing."""
+    _screen_alone(lambda: _address_refused_page(identity))
+
+
+def _address_refused_page(identity: Identity) -> None:
+    st.title("Alignboard")
+    if identity.email:
+        st.error(f"Your sign-in provider has not verified the address {plain(identity.email)}, and access is "
+                 "granted by address. Verify it with your provider (or ask its administrator to), then sign in "
+                 "again.", icon=":material/gpp_bad:")
+    else:
+        st.error("Your sign-in provider gave no e-mail address, and access is granted by address. Ask its "
+                 "administrator to add the `email` scope for Alignboard.", icon=":material/gpp_bad:")
+    st.button("Sign out", on_click=st.logout, icon=":material/logout:")
+
+
 def who_line(identity: Identity, scope: Scope | None) -> None:
-    """The sidebar says how the app knows who you are: signed in as whom, or single-user mode."""
+    """The sidebar says how the app knows who you are: signed in as whom, with which roles here, or single-user
+    mode."""
     if single_user():
         st.sidebar.caption(":material/person: **Single-user mode** — sign-in is off. Names you type are recorded "
                            "as unverified.")
         return
-    roles = ", ".join(sorted(r.value.upper() if r.value in ("ceo", "cmo") else r.value for r in scope.roles)) \
-        if scope else "no company"
-    st.sidebar.caption(f":material/verified_user: Signed in as **{plain(identity.label)}** · {plain(roles)}")
+    roles = ", ".join(ROLE_TITLES[role] for role in sorted(scope.roles)) if scope else "no company yet"
+    person = f"**{plain(identity.name)}** ({plain(identity.email)})" if identity.name else \
+        f"**{plain(identity.email)}**"
+    st.sidebar.caption(f":material/verified_user: Signed in as {person} · {plain(roles)}")
     st.sidebar.button("Sign out", on_click=st.logout, key="sign_out", type="tertiary", icon=":material/logout:")
 
 

@@ -30,7 +30,7 @@ if draft:
     st.warning(f"{month_label(month)} is not closed, so the deck is built from live figures and every slide is "
                "marked DRAFT. Close the month on the review page for the final pack.", icon=":material/draft:")
 else:
-    st.success(f"Built from the closed review (closed by {state.closed_by} on {state.closed_at:%d %b %Y}): "
+    st.success(f"Built from the closed review (closed by {plain(state.closed_by)} on {state.closed_at:%d %b %Y}): "
                "the figures are exactly those reviewed.", icon=":material/lock:")
 
 safe = st.toggle("Share-safe deck (hide absolute currency figures)", value=share_safe_on())

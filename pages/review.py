@@ -60,8 +60,8 @@ if state.closed:
 
 for item in build_agenda(snapshot):
     with st.container(border=True):
-        st.subheader(item.title)
-        st.caption(item.detail)
+        st.subheader(plain(item.title))
+        st.caption(plain(item.detail))
         agenda_item_body(item, snapshot)
         if item.kind == AgendaKind.ACTIONS:
             actions_table(snapshot.actions)
