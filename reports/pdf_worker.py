@@ -72,10 +72,7 @@ class BackgroundPdf:
         with self._lock:
             if replacing and replacing != key and (old := self._jobs.get(replacing)) and old.cancel():
                 del self._jobs[replacing]
-            if key not in self._jobs:
-                self._jobs[key] = self._pool.submit(self._convert, pptx)
-            self._jobs.move_to_end(key)
-            self._forget_oldest()
+            self._job(key, pptx, retry_failed=False)
         return key
 
     def ready(self, key: str) -> bool:
@@ -86,16 +83,22 @@ class BackgroundPdf:
 
     def fetch(self, pptx: bytes, timeout: float = 120) -> bytes:
         """The deck's PDF: at once when converted, else after the conversion under way (started now if
-        none is). A failed conversion is tried again. Raises PdfUnavailable with what to do."""
-        key = self.start(pptx)
+        none is). A conversion that had failed is tried again. Raises PdfUnavailable with what to do."""
         with self._lock:
-            job = self._jobs[key]
-            if job.done() and job.exception() is not None:
-                job = self._jobs[key] = self._pool.submit(self._convert, pptx)
+            job = self._job(deck_hash(pptx), pptx, retry_failed=True)
         try:
             return job.result(timeout=timeout)
         except FutureTimeout:
             raise PdfUnavailable(f"The PDF is still being made after {timeout:.0f} s; try again in a moment.") from None
+
+    def _job(self, key: str, pptx: bytes, retry_failed: bool) -> Future[bytes]:
+        """The deck's conversion, queued when there is none (or, with ``retry_failed``, when it failed). Lock held."""
+        job = self._jobs.get(key)
+        if job is None or (retry_failed and job.done() and job.exception() is not None):
+            job = self._jobs[key] = self._pool.submit(self._convert, pptx)
+        self._jobs.move_to_end(key)
+        self._forget_oldest()
+        return job
 
     def _forget_oldest(self) -> None:
         finished = [key for key, job in self._jobs.items() if job.done()]
