@@ -48,6 +48,7 @@ INDEX_CHART_NAME = "Outputs vs outcomes chart"
 OUTPUT_COLORS = ("#c08a3e", "#a3a3a3", "#b5838d")
 OUTCOME_COLORS = ("#1f4e79", "#2a7f62", "#5b5f97")
 FOOTER_TOP = 7.0  # inches: tables and text stop above the footer
+COMPACT_STEPS = ((1e9, ",,,", "B"), (1e6, ",,", "M"), (1e3, ",", "K"))  # Excel scales by 1000 per trailing comma
 
 
 def build_board_pack(snapshot: ReviewSnapshot, draft: bool, logo: Logo | None = None) -> bytes:
@@ -191,9 +192,6 @@ def chart_format(snapshot: ReviewSnapshot, kpi: KpiSnapshot) -> str:
 def _quoted(symbol: str) -> str:
     """A currency symbol as literal text in an Excel number format: "$", "CHF "."""
     return '"' + symbol.replace('"', "") + '"'
-
-
-COMPACT_STEPS = ((1e9, ",,,", "B"), (1e6, ",,", "M"), (1e3, ",", "K"))
 
 
 def compact_format(values: Sequence[float], prefix: str = "") -> str:
