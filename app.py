@@ -17,7 +17,7 @@ from flows.frame import (
     who_line,
 )
 
-st.set_page_config(page_title="Alignboard", page_icon=":material/join_inner:", layout="wide")
+st.set_page_config(page_title="Alignboard", page_icon="📊", layout="wide")  # an emoji is drawn locally
 
 bootstrap_database()
 identity = current_identity()  # stops on the sign-in screen until the person has signed in

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from db.indicators import AdoptedIndicator
 
 FILL_METHODS = ("Flat", "+x% a month", "Same month last year +x%")
+EMPTY_TARGET = ""  # a month without a target shows as an empty cell, not "None"
 _OWNER = re.compile(r"^(?P<name>.*?)\s*\((?P<role>[^()]*)\)\s*$")
 
 
@@ -224,7 +225,7 @@ def targets_grid(ctx: EditorContext, keys: list[str]) -> dict[str, dict[Month, f
     version = st.session_state.get(ctx.key("grid_version"), 0)
     edited = st.data_editor(grid[["Month", *keys]], key=ctx.key("grid_editor", version, len(keys), *keys),
                             hide_index=True, disabled=["Month"], column_config=config, height=420,
-                            width="stretch", num_rows="fixed")
+                            width="stretch", num_rows="fixed", placeholder=EMPTY_TARGET)
     grid.loc[:, keys] = edited[keys].to_numpy()
     return {k: {m: float(v) for m, v in zip(ctx.months, grid[k], strict=True) if pd.notna(v)} for k in keys}
 

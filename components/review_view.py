@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from components.rag_badge import rag_badge_html
+from components.table_fit import fitted_columns
 from components.text import plain
 from metrics.catalog import MANDATE_TITLES, STANDARD_CATALOG, Mandate
 from metrics.periods import month_label
@@ -49,7 +50,7 @@ def changes_since(differences: Sequence[Difference]) -> None:
                icon=":material/difference:")
     frame = pd.DataFrame([d.model_dump() for d in differences])
     frame.columns = ["What", "Field", "As reviewed", "Today"]
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(frame, hide_index=True, width="stretch", **fitted_columns(frame))
 
 
 def _status_style(value: str) -> str:
@@ -83,7 +84,7 @@ def scorecard_tables(snapshot: ReviewSnapshot) -> None:
             st.caption("No agreed KPI on this mandate.")
             continue
         styled = scorecard_frame(snapshot, kpis).style.map(_status_style, subset=["Status"])
-        st.dataframe(styled, hide_index=True, width="stretch")
+        st.dataframe(styled, hide_index=True, width="stretch", **fitted_columns(styled))
 
 
 def kpi_detail(snapshot: ReviewSnapshot, kpi: KpiSnapshot) -> None:
@@ -137,7 +138,7 @@ def actions_table(views: Sequence[ActionView]) -> None:
         return
     styled = action_frame(views).style.map(_action_style, subset=["Status"])
     st.dataframe(styled, hide_index=True, width="stretch",
-                 column_config={"Due": st.column_config.DateColumn(format="D MMM YYYY")})
+                 **fitted_columns(styled, {"Due": st.column_config.DateColumn(format="D MMM YYYY")}))
 
 
 def notes_list(notes: Sequence[NoteLine]) -> None:

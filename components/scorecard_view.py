@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.rag_badge import rag_badge_html
+from components.table_fit import fitted_columns
 from components.text import plain
 from metrics.agreement import LITMUS_QUESTIONS, ROLE_TITLES, LeadershipSystem, Role
 from metrics.catalog import MANDATE_TITLES, Unit
@@ -90,11 +91,10 @@ def _status_style(value: str) -> str:
 def mandate_table(lines: Sequence[KpiLine], currency: str, safe: bool = False) -> None:
     frame = mandate_frame(lines, currency, safe)
     styled = frame.style.map(_status_style, subset=["Status"])
-    st.dataframe(styled, hide_index=True, width="stretch", column_config={
+    st.dataframe(styled, hide_index=True, width="stretch", **fitted_columns(styled, {
         "Trend": st.column_config.LineChartColumn("12 months", width="small"),
-        "Confidence": st.column_config.TextColumn("Confidence (1–5)", width="medium"),
-        "Owner": st.column_config.TextColumn("Owner", width="medium"),
-    })
+        "Confidence": st.column_config.TextColumn("Confidence (1–5)"),
+    }))
 
 
 def trend_figure(line: KpiLine, currency: str, safe: bool = False) -> go.Figure:

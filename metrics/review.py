@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, field_validator
 from metrics.catalog import Band, Catalog, Direction, Mandate, Unit
 from metrics.formatting import MASK as MASK  # re-exported: the review's callers read it here
 from metrics.formatting import format_change, format_value, mask_currency_text
-from metrics.one_view import CardFigures
+from metrics.one_view import CardFigures, IndexLine
 from metrics.periods import Month, add_months, month_label
 from metrics.scorecard import Scorecard, format_variance
 from metrics.status import RAG_LABELS, Rag
@@ -178,6 +178,8 @@ class ReviewSnapshot(BaseModel):
     cards: list[CardFigure] = Field(default_factory=list)
     summary: list[str] = Field(default_factory=list)
     vanity_traps: list[VanityTrapLine] = Field(default_factory=list)
+    # outputs and outcomes indexed to 100 over the 12 months to the month; None in reviews closed before it was kept
+    index_lines: list[IndexLine] | None = None
     actions: list[ActionView] = Field(default_factory=list)
     notes: list[NoteLine] = Field(default_factory=list)
     taken_at: dt.datetime | None = None

@@ -155,7 +155,7 @@ def test_presentation_mode_hides_the_sidebar_and_moves_the_switches(seeded_url) 
 def test_board_pack_page_offers_a_draft_of_an_open_month(seeded_url) -> None:
     at = open_page(seeded_url, "pages/board_pack.py")
     assert at.warning[0].value.endswith("Close the month on the review page for the final pack.")
-    assert at.subheader[0].value == "12 slides"  # title, one view, 2 scorecards, 6 KPIs, vanity, actions
+    assert at.subheader[0].value == "13 slides"  # title, one view, index chart, 2 scorecards, 6 KPIs, vanity, actions
     assert [b.label for b in at.get("download_button")][:1] == ["Download PowerPoint"]
 
 
