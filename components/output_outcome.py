@@ -62,7 +62,8 @@ def contrast_table(rows: Sequence[ContrastRow], metric_class: MetricClass, catal
         st.caption("None in the driver map.")
         return
     st.dataframe(frame.style.apply(lambda _: styles[frame.columns], axis=None), hide_index=True,
-                 height=36 * (len(frame) + 1) + 3, column_config={"Class": st.column_config.TextColumn(width="small")})
+                 height="content",  # every row, at the larger type of presentation mode too
+                 column_config={"Class": st.column_config.TextColumn(width="small")})
 
 
 def contrast_view(sides: Mapping[MetricClass, Sequence[ContrastRow]], catalog: Catalog, month: Month) -> None:

@@ -96,15 +96,16 @@ def _toggles(where: DeltaGenerator) -> None:
                  help="Keeps changes, % of target and RAG; hides absolute currency figures.")
 
 
-def _same_page(one: StreamlitPage, other: StreamlitPage) -> bool:
-    return one.url_path == other.url_path
+def _position(pages: Sequence[StreamlitPage], current: StreamlitPage) -> int | None:
+    """Where ``current`` stands in the presentation's order (None: a page outside it)."""
+    return next((i for i, page in enumerate(pages) if page.url_path == current.url_path), None)
 
 
 def neighbours(pages: Sequence[StreamlitPage], current: StreamlitPage
                ) -> tuple[StreamlitPage | None, StreamlitPage | None]:
     """The pages before and after ``current`` in the presentation's order; from a page outside it, the way
     back leads to its first page."""
-    position = next((i for i, page in enumerate(pages) if _same_page(page, current)), None)
+    position = _position(pages, current)
     if position is None:
         return None, pages[0] if pages else None
     return (pages[position - 1] if position else None,
@@ -113,7 +114,7 @@ def neighbours(pages: Sequence[StreamlitPage], current: StreamlitPage
 
 def page_list_label(pages: Sequence[StreamlitPage], current: StreamlitPage) -> str:
     """The page list's button: where the presenter is, as "Page 2 of 6 · Scorecard"."""
-    position = next((i for i, page in enumerate(pages) if _same_page(page, current)), None)
+    position = _position(pages, current)
     return "Pages" if position is None else f"Page {position + 1} of {len(pages)} · {current.title}"
 
 
@@ -126,7 +127,7 @@ def presentation_nav(pages: Sequence[StreamlitPage], current: StreamlitPage, par
     with st.popover(page_list_label(pages, current), icon=":material/list:", key="presentation_pages"):
         for number, page in enumerate(pages, start=1):
             st.page_link(page, label=f"{number}. {page.title}", icon=page.icon, query_params=params,
-                         disabled=_same_page(page, current))
+                         disabled=page.url_path == current.url_path)
     if after is not None:
         st.page_link(after, label=f"Next: {after.title}", icon=":material/arrow_forward:", icon_position="right",
                      query_params=params)

@@ -25,6 +25,7 @@ from metrics.status import RAG_COLORS, RAG_LABELS, Rag
 TARGET_COLOR = "#6b7785"
 ACTUAL_COLOR = "#1f4e79"
 FONT = "Source Sans Pro, sans-serif"
+PCT_OF_TARGET, INDEXED = "% of target", "index, first month = 100"  # what a share-safe money chart shows
 
 
 def figure(value: float | None, unit: Unit, currency: str, safe: bool = False) -> str:
@@ -109,15 +110,15 @@ def rebased_trend(line: KpiLine) -> tuple[list[float | None], list[float | None]
     actuals indexed (first month = 100). Returns the actuals, the target line and what the numbers are."""
     actuals = [p.actual for p in line.trend]
     if not any(p.target for p in line.trend):
-        return indexed(actuals), [None] * len(actuals), "index, first month = 100"
+        return indexed(actuals), [None] * len(actuals), INDEXED
     return ([pct_of_target(p.actual, p.target) for p in line.trend],
-            [100.0 if p.target else None for p in line.trend], "% of target")
+            [100.0 if p.target else None for p in line.trend], PCT_OF_TARGET)
 
 
 def _rebased_text(value: float | None, meaning: str) -> str:
     if value is None:
         return "no data"
-    return f"{value:.0f}% of target" if meaning == "% of target" else f"{value:.0f} ({meaning})"
+    return f"{value:.0f}% of target" if meaning == PCT_OF_TARGET else f"{value:.0f} ({meaning})"
 
 
 def _trend_values(line: KpiLine, currency: str, safe: bool) -> tuple[list, list, list[str], list[str]]:

@@ -8,10 +8,17 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from metrics.catalog import Unit
-from metrics.formatting import format_value
+from metrics.formatting import format_value, masked
 from metrics.periods import Month, month_label
 
 LINE_COLOR = "#5b7fa6"
+
+
+def rescaled(values: Sequence[float | None]) -> list[float | None]:
+    """The values as a share of the largest in size (= 100): share-safe sends no amount, and as the sparkline has
+    no axes the line looks the same (a first month as the base would flip a line that starts below zero)."""
+    largest = max((abs(v) for v in values if v is not None), default=0.0)
+    return [None if v is None or not largest else v / largest * 100 for v in values]
 
 
 def sparkline_figure(months: Sequence[Month], values: Sequence[float | None], unit: Unit,
@@ -20,12 +27,13 @@ def sparkline_figure(months: Sequence[Month], values: Sequence[float | None], un
     share-safe mode: the line keeps its shape, the amounts go)."""
     labels = [month_label(m) for m in months]
     texts = [format_value(v, unit, currency, mask_currency) for v in values]
-    last = max((i for i, v in enumerate(values) if v is not None), default=None)
-    figure = go.Figure(go.Scatter(x=labels, y=list(values), mode="lines", line={"color": color, "width": 2},
+    drawn = rescaled(values) if masked(unit, mask_currency) else list(values)
+    last = max((i for i, v in enumerate(drawn) if v is not None), default=None)
+    figure = go.Figure(go.Scatter(x=labels, y=drawn, mode="lines", line={"color": color, "width": 2},
                                   connectgaps=False, customdata=texts,
                                   hovertemplate="%{x}: %{customdata}<extra></extra>"))
     if last is not None:
-        figure.add_trace(go.Scatter(x=[labels[last]], y=[values[last]], mode="markers", hoverinfo="skip",
+        figure.add_trace(go.Scatter(x=[labels[last]], y=[drawn[last]], mode="markers", hoverinfo="skip",
                                     marker={"color": color, "size": 6}))
     figure.update_layout(height=56, margin={"l": 2, "r": 6, "t": 4, "b": 4}, showlegend=False,
                          xaxis={"visible": False, "type": "category", "fixedrange": True},

@@ -26,6 +26,7 @@ from streamlit.navigation.page import StreamlitPage
 from components.client_banner import client_banner
 from components.company_form import CompanyDraft
 from components.persistent_select import persistent_selectbox
+from components.presentation import CLIENT_PARAM  # ?client=<slug>: the company a link opens
 from components.text import plain
 from components.welcome import welcome
 from db import service
@@ -45,7 +46,6 @@ FRAME_KEY = "_frame_ready"
 DEEP_LINK_KEY = "_deep_link"
 ADDED_KEY = "_company_added"
 SIGNED_IN_KEY = "_signed_in_noted"
-CLIENT_PARAM = "client"  # ?client=<slug>: the company a link opens
 CLIENT_SEEN_KEY = "_client_in_address"  # the slug this session last followed or wrote: a new one is a new request
 _start_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alignboard-start")
 _start_lock = threading.Lock()

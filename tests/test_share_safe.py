@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.presentation import PRESENT_KEY, SAFE_KEY
 from components.scorecard_view import agreed_card, trend_line
+from components.sparkline import sparkline_figure
 from db.engine import engine_for, session_scope
 from db.queries import months_with_data
 from db.scorecard import scorecard_for_month
@@ -109,6 +110,14 @@ def test_scorecard_trend_of_money_is_indexed_in_share_safe_mode() -> None:
         {"month": MAR, "actual": 120_000.0, "target": 100_000.0, "rag": Rag.GREEN}]})
     assert trend_line(line) == [80_000.0, 120_000.0]
     assert trend_line(line, safe=True) == [100.0, 150.0]
+
+
+def test_a_money_sparkline_sends_its_shape_not_its_amounts_in_share_safe_mode() -> None:
+    amounts = [80_000.0, None, -40_000.0]
+    safe = sparkline_figure([FEB, MAR, MAR], amounts, Unit.CURRENCY, "EUR", mask_currency=True)
+    assert list(safe.data[0].y) == [100.0, None, -50.0] and list(safe.data[0].customdata) == [MASK] * 3
+    assert list(sparkline_figure([FEB, MAR, MAR], amounts, Unit.CURRENCY, "EUR").data[0].y) == amounts
+    assert list(sparkline_figure([FEB, MAR], [0.2, 0.3], Unit.PERCENT, mask_currency=True).data[0].y) == [0.2, 0.3]
 
 
 def test_agreement_diff_masks_money_targets_and_quoted_text() -> None:

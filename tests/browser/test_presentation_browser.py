@@ -11,19 +11,13 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import StartApp, wait_for_app
+from tests.browser.conftest import WIDE, StartApp, full_screenshot, run_finished
 
 pytestmark = pytest.mark.browser
 NORTHWIND_SLUG = "northwind-analytics"
 PRESENTED = ["One view of reality", "Scorecard", "KPI agreement", "Output vs outcome", "Review meeting", "Board pack"]
-WIDE = {"width": 1440, "height": 900}
-
-
-def run_finished(page: Page) -> None:
-    """Wait until the script run has finished (Streamlit marks it on the app's root), then as the others do."""
-    page.wait_for_function("() => document.querySelector('[data-testid=\"stApp\"]')"
-                           "?.getAttribute('data-test-script-state') === 'notRunning'", timeout=60_000)
-    wait_for_app(page)
+PATHS = ["", "scorecard", "agreement", "output_vs_outcome", "review", "board_pack"]  # in PRESENTED's order
+MODES = {"normal": "", "presenting": "present=1&"}  # share-safe presenting: the walk through the pages below
 
 
 def banner(page: Page):  # noqa: ANN201 - a Playwright Locator
@@ -48,16 +42,6 @@ def controls(page: Page):  # noqa: ANN201 - a Playwright Locator
     return page.locator(".st-key-presentation_controls")
 
 
-def full_screenshot(page: Page, path: Path) -> None:
-    """The whole page: Streamlit scrolls inside its main block, so grow the window to fit it first."""
-    page.mouse.move(700, 5)
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": WIDE["width"], "height": max(WIDE["height"], height + 40)})
-    page.wait_for_timeout(1200)  # plotly redraws on resize
-    page.screenshot(path=str(path))
-    page.set_viewport_size(WIDE)
-
-
 def test_an_advisor_presents_through_every_page_and_back(page: Page, app_url: str, screenshot_dir: Path) -> None:
     page.set_viewport_size(WIDE)
     page.goto(f"{app_url}/?present=1&safe=1&client={NORTHWIND_SLUG}")  # the first company is Bloom & Brew
@@ -80,6 +64,27 @@ def test_an_advisor_presents_through_every_page_and_back(page: Page, app_url: st
     page.reload()
     expect_presenting(page, "Review meeting")  # a reload keeps the modes and the company
     assert "•••" in page.get_by_test_id("stMain").inner_text()
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_every_page_normally_and_presenting_without_share_safe(page: Page, app_url: str, screenshot_dir: Path,
+                                                               mode: str) -> None:
+    """The same pages as the walk, with the amounts shown: in the sidebar's frame, and presenting."""
+    page.set_viewport_size(WIDE)
+    for number, (path, title) in enumerate(zip(PATHS, PRESENTED, strict=True), start=1):
+        page.goto(f"{app_url}/{path}?{MODES[mode]}client={NORTHWIND_SLUG}")
+        if mode == "presenting":
+            expect(banner(page)).to_contain_text(title, timeout=60_000)
+            run_finished(page)
+            expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+            assert address(page) == {"present": "1", "client": NORTHWIND_SLUG}, page.url
+        else:
+            expect(page.get_by_test_id("client-banner").first).to_contain_text("Northwind Analytics", timeout=60_000)
+            run_finished(page)
+            expect(page.get_by_test_id("stSidebar")).to_be_visible()
+            assert address(page) == {"client": NORTHWIND_SLUG}, page.url
+        assert "•••" not in page.get_by_test_id("stMain").inner_text()
+        full_screenshot(page, screenshot_dir / f"{number:02d}_{title.lower().replace(' ', '_')}_{mode}.png")
 
 
 def test_a_link_to_a_company_one_may_not_open_says_so(page: Page, app_url: str, screenshot_dir: Path) -> None:

@@ -15,15 +15,14 @@ import pytest
 from playwright.sync_api import Page, WebSocket, expect
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.browser.conftest import StartApp, wait_for_app
+from tests.browser.conftest import WIDE, StartApp, full_screenshot, run_finished
 from tests.share_safe_scan import Amounts, company_amounts, leaks_in_json, leaks_in_proto, leaks_in_text
 
 pytestmark = pytest.mark.browser
 COMPANIES = {"Northwind Analytics": "northwind-analytics", "Bloom & Brew": "bloom-brew"}
-PAGES = {"scorecard": "Scorecard", "agreement": "KPI agreement", "output_vs_outcome": "Output vs outcome",
-         "review": "Review meeting", "board_pack": "Board pack"}
+PAGES = {"": "One view of reality", "scorecard": "Scorecard", "agreement": "KPI agreement",  # "": the One View
+         "output_vs_outcome": "Output vs outcome", "review": "Review meeting", "board_pack": "Board pack"}
 MONTH = dt.date(2026, 10, 1)  # the newest complete month, where every page opens
-WIDE = {"width": 1440, "height": 900}
 PLOTLY_FIGURES = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
     .map(gd => JSON.parse(JSON.stringify({data: gd.data || [], layout: gd.layout || {}})))"""
 
@@ -58,17 +57,11 @@ class Frames:
         return leaks
 
 
-def run_finished(page: Page) -> None:
-    page.wait_for_function("() => document.querySelector('[data-testid=\"stApp\"]')"
-                           "?.getAttribute('data-test-script-state') === 'notRunning'", timeout=90_000)
-    wait_for_app(page)
-
-
 def open_presenting(page: Page, base: str, path: str, slug: str, title: str) -> None:
     page.goto(f"{base}/{path}?present=1&safe=1&client={slug}")
     expect(page.locator(".st-key-presentation_banner [data-testid='client-banner']")).to_contain_text(
         title, timeout=120_000)  # the first start seeds the demo companies
-    run_finished(page)
+    run_finished(page, 90_000)
 
 
 def show_every_tab(page: Page) -> None:
@@ -77,20 +70,11 @@ def show_every_tab(page: Page) -> None:
     for index in range(tabs.count()):
         tabs.nth(index).click()
         page.wait_for_timeout(400)
-    run_finished(page)
-
-
-def full_screenshot(page: Page, path: Path) -> None:
-    page.mouse.move(700, 5)
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": WIDE["width"], "height": max(WIDE["height"], height + 40)})
-    page.wait_for_timeout(1200)  # plotly redraws on resize
-    page.screenshot(path=str(path))
-    page.set_viewport_size(WIDE)
+    run_finished(page, 90_000)
 
 
 @pytest.mark.parametrize("company", list(COMPANIES))
-@pytest.mark.parametrize("path", list(PAGES))
+@pytest.mark.parametrize("path", list(PAGES), ids=lambda path: path or "one_view")
 def test_no_amount_reaches_the_browser(page: Page, scanned_app: tuple[str, str], screenshot_dir: Path,
                                        company: str, path: str) -> None:
     base, database = scanned_app
@@ -107,12 +91,12 @@ def test_no_amount_reaches_the_browser(page: Page, scanned_app: tuple[str, str],
                   for leak in leaks_in_json(figure, amounts, f"figure {number}")]
     in_frames = frames.leaks(amounts)
     in_text = leaks_in_text(page.get_by_test_id("stMain").inner_text(), amounts, "page text")
-    assert frames.received and (figures or path not in ("scorecard", "output_vs_outcome"))
+    assert frames.received and (figures or path not in ("", "scorecard", "output_vs_outcome"))
     assert (in_figures, in_frames, in_text) == ([], [], [])
     if path == "output_vs_outcome":  # the validator's tab, with its lag chart and the rebased scatter
         page.get_by_role("tab", name="The five-step validator").click()
-        run_finished(page)
-    full_screenshot(page, screenshot_dir / f"{COMPANIES[company]}_{path}_share_safe.png")
+        run_finished(page, 90_000)
+    full_screenshot(page, screenshot_dir / f"{COMPANIES[company]}_{path or 'one_view'}_share_safe.png")
 
 
 def test_the_scan_finds_amounts_without_share_safe(page: Page, scanned_app: tuple[str, str]) -> None:
@@ -122,7 +106,7 @@ def test_the_scan_finds_amounts_without_share_safe(page: Page, scanned_app: tupl
     frames = Frames(page)
     page.goto(f"{base}/scorecard?present=1&client=northwind-analytics")
     expect(page.locator(".st-key-presentation_banner")).to_contain_text("Scorecard", timeout=120_000)
-    run_finished(page)
+    run_finished(page, 90_000)
     amounts = company_amounts(database, "Northwind Analytics", MONTH)
     figures = page.evaluate(PLOTLY_FIGURES)
     assert [leak for figure in figures for leak in leaks_in_json(figure, amounts, "figure")]
