@@ -14,6 +14,7 @@ from components.rag_badge import rag_badge_html
 from components.table_fit import fitted_columns
 from components.text import plain
 from metrics.catalog import MANDATE_TITLES, STANDARD_CATALOG, Mandate
+from metrics.formatting import mask_currency_text
 from metrics.periods import month_label
 from metrics.review import (
     ActionView,
@@ -146,3 +147,11 @@ def notes_list(notes: Sequence[NoteLine]) -> None:
         label = "Decision" if note.kind == "decision" else "Note"
         author = f" — {note.author}" if note.author else ""
         st.markdown(f"**{label}:** {plain(note.text)}{plain(author)}")
+
+
+def review_history(events: Sequence, mask_currency: bool = False) -> None:
+    """Who closed and reopened the month, when, and why (amounts in a reason masked in share-safe mode)."""
+    if not events:
+        return
+    lines = [f"{e.kind} by {e.by} on {e.at:%d %b %Y}" + (f" ({e.reason})" if e.reason else "") for e in events]
+    st.caption("History: " + "; ".join(plain(mask_currency_text(line) if mask_currency else line) for line in lines))

@@ -179,11 +179,12 @@ class IndexLine(BaseModel):
 
 
 def indexed(values: list[float | None]) -> list[float | None]:
-    """Values as an index of the first non-zero value (= 100); missing stays missing."""
+    """Values as an index of the first non-zero value (= 100, or -100 when it is negative: dividing by its size
+    keeps the line's direction); missing stays missing."""
     base = next((v for v in values if v not in (None, 0)), None)
     if base is None:
         return [None] * len(values)
-    return [None if v is None else v / base * 100 for v in values]
+    return [None if v is None else v / abs(base) * 100 for v in values]
 
 
 def index_lines(data: MonthlyData, month: Month, catalog: Catalog = STANDARD_CATALOG,

@@ -35,7 +35,11 @@ else:
     st.success(f"Built from the closed review (closed by {plain(state.closed_by)} on {state.closed_at:%d %b %Y}): "
                "the figures are exactly those reviewed.", icon=":material/lock:")
 
-safe = st.toggle("Share-safe deck (hide absolute currency figures)", value=share_safe_on())
+if share_safe_on():  # the whole app is share-safe: so are the deck, the PDF and the workbook
+    safe = True
+    st.caption("Share-safe is on: the deck, the PDF and the workbook hide absolute currency figures.")
+else:
+    safe = st.toggle("Share-safe deck (hide absolute currency figures)", value=False)
 if safe:
     snapshot = share_safe(snapshot)
 deck = build_board_pack(snapshot, draft=draft, logo=page.logo)

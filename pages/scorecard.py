@@ -94,7 +94,7 @@ for mandate in Mandate:
                     can_vote_ceo=scope.can(Permission.SIGN_CEO), can_vote_cmo=scope.can(Permission.SIGN_CMO))
                 if safe:
                     edit_paused("the commentary and the votes")
-                if kept := st.session_state.get(f"unsaved_{line.key}_{month:%Y%m}"):
+                if not safe and (kept := st.session_state.get(f"unsaved_{line.key}_{month:%Y%m}")):
                     forms.unsaved_text(kept)
             if note is not None:
                 save_note(line, note, typed)

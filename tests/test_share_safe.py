@@ -28,6 +28,7 @@ from metrics.agreement import diff
 from metrics.catalog import STANDARD_CATALOG, Mandate, Unit
 from metrics.colors import text_color_on
 from metrics.formatting import MASK, format_value, mask_currency_text
+from metrics.one_view import chart_values
 from metrics.scorecard import KpiLine, KpiTerms, format_variance
 from metrics.series import MonthPoint
 from metrics.status import RAG_LABELS, Rag
@@ -109,6 +110,13 @@ def test_scorecard_trend_of_money_is_indexed_in_share_safe_mode() -> None:
         {"month": MAR, "actual": 120_000.0, "target": 100_000.0, "rag": Rag.GREEN}]})
     assert trend_line(line) == [80_000.0, 120_000.0]
     assert trend_line(line, safe=True) == [100.0, 150.0]
+
+
+def test_a_money_sparkline_sends_its_shape_not_its_amounts_in_share_safe_mode() -> None:
+    amounts = [-40_000.0, None, 80_000.0]  # a line starting below zero keeps its direction
+    assert chart_values(amounts, Unit.CURRENCY, mask_currency=True) == [-100.0, None, 200.0]
+    assert chart_values(amounts, Unit.CURRENCY) == amounts
+    assert chart_values([0.2, 0.3], Unit.PERCENT, mask_currency=True) == [20.0, 30.0]  # rates are not amounts
 
 
 def test_agreement_diff_masks_money_targets_and_quoted_text() -> None:

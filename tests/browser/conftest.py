@@ -144,3 +144,23 @@ def shown_as(text: str) -> re.Pattern[str]:
     """``text`` as a page shows typed text: the invisible word joiners that keep addresses from becoming links
     may stand between any two characters."""
     return re.compile("\u2060?".join(re.escape(character) for character in text))
+
+
+WIDE = {"width": 1440, "height": 900}
+
+
+def run_finished(page, timeout: int = 60_000) -> None:  # noqa: ANN001 - a Playwright Page
+    """Wait until the script run has finished (Streamlit marks it on the app's root), then as the others do."""
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stApp\"]')"
+                           "?.getAttribute('data-test-script-state') === 'notRunning'", timeout=timeout)
+    wait_for_app(page)
+
+
+def full_screenshot(page, path: Path, size: dict[str, int] = WIDE) -> None:  # noqa: ANN001 - a Playwright Page
+    """The whole page: Streamlit scrolls inside its main block, so grow the window to fit it first."""
+    page.mouse.move(700, 5)
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height + 40)})
+    page.wait_for_timeout(1200)  # plotly redraws on resize
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)

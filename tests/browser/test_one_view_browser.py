@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from components.tile_bands import COLUMN_WIDTHS
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import full_screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 SCREEN = {"width": 1440, "height": 900}
@@ -36,15 +36,6 @@ def tile_labels(page: Page, band: str) -> list[str]:
 
 def scroll_height(page: Page) -> int:
     return page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-
-
-def full_screenshot(page: Page, path) -> None:  # noqa: ANN001 - a Path
-    """The whole page: Streamlit scrolls inside its main block, so grow the window to fit it first."""
-    page.mouse.move(800, 5)  # no tooltip over the tiles
-    page.set_viewport_size({"width": SCREEN["width"], "height": max(SCREEN["height"], scroll_height(page) + 40)})
-    page.wait_for_timeout(1500)  # plotly redraws on resize
-    page.screenshot(path=str(path))
-    page.set_viewport_size(SCREEN)
 
 
 def open_company(page: Page, app_url: str, name: str) -> None:
