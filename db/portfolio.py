@@ -44,6 +44,7 @@ from metrics.portfolio import (
     PortfolioRow,
     ReviewMark,
     SqlSourceMark,
+    metrics_read,
     months_read,
     portfolio_row,
 )
@@ -52,6 +53,7 @@ from metrics.scorecard import KpiTerms, Votes
 from metrics.series import MonthPoint
 
 COMPANIES_KEY = "alignboard_companies"
+Coverage = dict[int, dict[Month, float]]  # company -> month -> the least any metric covers
 ACTIVE_IMPORT = "active"  # an import not undone
 
 
@@ -107,9 +109,9 @@ def catalogs(session: Session) -> dict[int, Catalog]:
             for w in companies_of(session)}
 
 
-def month_coverage(session: Session) -> dict[int, dict[Month, float]]:
+def month_coverage(session: Session) -> Coverage:
     """Each company's months with figures and the least any of its metrics covers (as db.queries.month_coverage)."""
-    coverage: dict[int, dict[Month, float]] = {w: {} for w in companies_of(session)}
+    coverage: Coverage = {w: {} for w in companies_of(session)}
     query = (select(MonthTotal.workspace_id, MonthTotal.month, func.min(MonthTotal.coverage))
              .group_by(MonthTotal.workspace_id, MonthTotal.month).order_by(MonthTotal.month))
     for workspace_id, month, share in session.execute(query):
@@ -117,17 +119,18 @@ def month_coverage(session: Session) -> dict[int, dict[Month, float]]:
     return coverage
 
 
-def month_totals(session: Session, months: list[Month],
+def month_totals(session: Session, months: list[Month], keys: Iterable[str],
                  catalogs_by_company: dict[int, Catalog]) -> dict[int, dict[str, dict[Month, MonthPoint]]]:
-    """Every metric's month totals in ``months``, per company; weighted metrics as their weighted mean
+    """The month totals of ``keys`` in ``months``, per company; weighted metrics as their weighted mean
     (as db.queries.monthly_data)."""
     data: dict[int, dict[str, dict[Month, MonthPoint]]] = {w: defaultdict(dict) for w in companies_of(session)}
+    weighted_keys = {w: {m.key for m in catalog if m.aggregation == Aggregation.WEIGHTED_AVERAGE}
+                     for w, catalog in catalogs_by_company.items()}
     query = (select(MonthTotal.workspace_id, MonthTotal.metric_key, MonthTotal.month, MonthTotal.value,
                     MonthTotal.weighted, MonthTotal.weight, MonthTotal.coverage)
-             .where(MonthTotal.month.in_(months)))
-    for workspace_id, key, month, total, weighted, weight, coverage in session.execute(query):
-        metric = catalogs_by_company[workspace_id].get(key)
-        if metric is not None and metric.aggregation == Aggregation.WEIGHTED_AVERAGE and weight:
+             .where(MonthTotal.month.in_(months), MonthTotal.metric_key.in_(sorted(set(keys)))))
+    for workspace_id, key, month, total, weighted, weight, coverage in session.execute(query).tuples():
+        if weight and key in weighted_keys[workspace_id]:
             data[workspace_id][key][month] = MonthPoint(weighted / weight, weight, coverage)
         else:
             data[workspace_id][key][month] = MonthPoint(total, coverage=coverage)
@@ -244,30 +247,32 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 # --- The rows -----------------------------------------------------------------------------------------
 
 
-def company_figures(session: Session, month: Month) -> dict[int, CompanyFigures]:
-    """What each company's row needs for ``month``, read for all the session's companies at once."""
-    catalogs_by_company = catalogs(session)
-    names = {w.id: w for w in session.execute(select(Workspace.id, Workspace.name, Workspace.is_demo))}
-    figures = [month_totals(session, months_read(month), catalogs_by_company), month_coverage(session),
-               agreed_kpis(session, months_read(month)), month_votes(session, month), month_reviews(session, month),
-               month_actions(session, month), cadences(session), last_imports(session),
-               sql_source_marks(session), driver_lines(session)]
-    data, coverage, kpis, votes, reviews, actions, meets, imported, sources, lines = figures
+def company_figures(session: Session, month: Month, coverage: Coverage | None = None) -> dict[int, CompanyFigures]:
+    """What each company's row needs for ``month``, read for all the session's companies at once. ``coverage``:
+    ``month_coverage`` already read (the month picker needs it too), else it is read here."""
+    months, catalog_of = months_read(month), catalogs(session)
+    kpis, lines = agreed_kpis(session, months), driver_lines(session)
+    drivers = {w: effective_drivers(catalog, lines[w]) for w, catalog in catalog_of.items()}
+    keys = set().union(*(metrics_read(catalog_of[w], kpis[w], drivers[w]) for w in catalog_of))
+    data, coverage = month_totals(session, months, keys, catalog_of), coverage or month_coverage(session)
+    votes, reviews, actions = month_votes(session, month), month_reviews(session, month), month_actions(session, month)
+    meets, imported, sources = cadences(session), last_imports(session), sql_source_marks(session)
     return {w: CompanyFigures(
-        workspace_id=w, name=company.name, is_demo=company.is_demo, month=month, catalog=catalogs_by_company[w],
-        drivers=effective_drivers(catalogs_by_company[w], lines[w]), data=data[w], coverage=coverage[w],
-        cadence=meets[w], kpis=kpis[w], votes=votes[w], review=reviews.get(w), actions=actions[w],
-        last_import_at=imported.get(w), sql_sources=sources[w],
-    ) for w, company in names.items()}
+        workspace_id=w, name=name, is_demo=is_demo, month=month, catalog=catalog_of[w], drivers=drivers[w],
+        data=data[w], coverage=coverage.get(w, {}), cadence=meets[w], kpis=kpis[w], votes=votes[w],
+        review=reviews.get(w), actions=actions[w], last_import_at=imported.get(w), sql_sources=sources[w],
+    ) for w, name, is_demo in session.execute(select(Workspace.id, Workspace.name, Workspace.is_demo)).tuples()}
 
 
-def portfolio_rows(session: Session, month: Month, today: dt.date) -> list[PortfolioRow]:
+def portfolio_rows(session: Session, month: Month, today: dt.date,
+                   coverage: Coverage | None = None) -> list[PortfolioRow]:
     """One row per company of the session for ``month``, in name order."""
-    rows = [portfolio_row(figures, today) for figures in company_figures(session, month).values()]
+    rows = [portfolio_row(figures, today) for figures in company_figures(session, month, coverage).values()]
     return sorted(rows, key=lambda r: (r.name.casefold(), r.workspace_id))
 
 
-def read_portfolio(engine: Engine, workspace_ids: Iterable[int], month: Month, today: dt.date) -> list[PortfolioRow]:
+def read_portfolio(engine: Engine, workspace_ids: Iterable[int], month: Month, today: dt.date,
+                   coverage: Coverage | None = None) -> list[PortfolioRow]:
     """The rows of ``workspace_ids`` for ``month``, in one read session bound to those companies."""
     with portfolio_session(engine, workspace_ids) as session:
-        return portfolio_rows(session, month, today)
+        return portfolio_rows(session, month, today, coverage)

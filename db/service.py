@@ -337,18 +337,20 @@ def portfolio(identity: Identity, month: Month, today: dt.date, *, single_user: 
 def portfolio_coverage(identity: Identity, *, single_user: bool) -> dict[Month, float]:
     """Every month any of the person's companies has figures for, with the best coverage among them (for the
     month picker: a month is marked partial only when no company has it whole)."""
-    return _portfolio_coverage(database_url(), _portfolio_versions(identity, single_user))
+    return portfolio_months(_company_coverage(database_url(), _portfolio_versions(identity, single_user)))
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
 def _portfolio(url: str, versions: tuple[tuple[int, int], ...], month: Month, today: dt.date) -> list[PortfolioRow]:
-    return portfolio_reads.read_portfolio(engine_for(url), [w for w, _ in versions], month, today)
+    return portfolio_reads.read_portfolio(engine_for(url), [w for w, _ in versions], month, today,
+                                          coverage=_company_coverage(url, versions))
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def _portfolio_coverage(url: str, versions: tuple[tuple[int, int], ...]) -> dict[Month, float]:
+def _company_coverage(url: str, versions: tuple[tuple[int, int], ...]) -> dict[int, dict[Month, float]]:
+    """Each company's months and their coverage: read once per data version for the picker and the rows."""
     with portfolio_reads.portfolio_session(engine_for(url), [w for w, _ in versions]) as session:
-        return portfolio_months(portfolio_reads.month_coverage(session))
+        return portfolio_reads.month_coverage(session)
 
 
 def meeting_cadence(scope: Scope) -> Cadence:

@@ -152,21 +152,30 @@ class PortfolioRow(BaseModel):
         return sum(c.rag == rag and (no_target is None or (not c.has_target) == no_target) for c in self.kpis)
 
 
-def kpi_chip(catalog: Catalog, terms: KpiTerms, data: MonthlyData, month: Month) -> KpiChip:
-    """A KPI's status by the scorecard's rule: its actual against the month's target, a partial month unjudged."""
+def kpi_chips(catalog: Catalog, terms: KpiTerms, data: MonthlyData, months: Sequence[Month]) -> dict[Month, KpiChip]:
+    """A KPI's status in each of ``months`` by the scorecard's rule: its actual against the month's target, a
+    partial month not judged."""
     metric = catalog.get(terms.metric_key)
-    target = terms.targets.get(month)
     if metric is None:  # the company no longer defines the metric: the scorecard shows it without data
-        return KpiChip(key=terms.metric_key, label=terms.metric_key, rag=Rag.NO_DATA, has_target=target is not None)
-    share = point_coverage(catalog.needed_base_keys([metric.key]), data, month)
-    figures = KpiFigures(actuals=monthly_values(catalog, metric.key, data, [month]), targets=terms.targets,
-                         coverage={} if share is None else {month: share})
-    return KpiChip(key=metric.key, label=metric.label, rag=figures.status(month, metric.direction, terms.thresholds),
-                   has_target=target is not None)
+        return {m: KpiChip(key=terms.metric_key, label=terms.metric_key, rag=Rag.NO_DATA,
+                           has_target=m in terms.targets) for m in months}
+    inputs = catalog.needed_base_keys([metric.key])
+    shares = {m: point_coverage(inputs, data, m) for m in months}
+    figures = KpiFigures(actuals=monthly_values(catalog, metric.key, data, months), targets=terms.targets,
+                         coverage={m: share for m, share in shares.items() if share is not None})
+    return {m: KpiChip(key=metric.key, label=metric.label, rag=figures.status(m, metric.direction, terms.thresholds),
+                       has_target=m in terms.targets) for m in months}
 
 
-def kpi_chips(figures: CompanyFigures, month: Month) -> list[KpiChip]:
-    return [kpi_chip(figures.catalog, terms, figures.data, month) for terms in figures.kpis]
+def kpi_chip(catalog: Catalog, terms: KpiTerms, data: MonthlyData, month: Month) -> KpiChip:
+    """A KPI's status in ``month`` (see ``kpi_chips``)."""
+    return kpi_chips(catalog, terms, data, [month])[month]
+
+
+def metrics_read(catalog: Catalog, kpis: Iterable[KpiTerms], drivers: DriverMap) -> set[str]:
+    """The stored metrics a row needs: those behind the agreed KPIs and behind the driver map's vanity traps."""
+    keys = {k.metric_key for k in kpis} | set(drivers) | {o for outcomes in drivers.values() for o in outcomes}
+    return catalog.needed_base_keys(k for k in keys if k in catalog)
 
 
 def review_progress(mark: ReviewMark | None) -> ReviewProgress:
@@ -230,9 +239,9 @@ def attention_reasons(row: PortfolioRow) -> list[str]:
 
 def portfolio_row(figures: CompanyFigures, today: dt.date) -> PortfolioRow:
     """The company's row for ``figures.month``, with what needs attention."""
-    month = figures.month
-    chips = kpi_chips(figures, month)
-    before = kpi_chips(figures, previous_month(month)) if figures.kpis else None
+    month, before_month = figures.month, previous_month(figures.month)
+    statuses = [kpi_chips(figures.catalog, k, figures.data, [before_month, month]) for k in figures.kpis]
+    chips, before = [s[month] for s in statuses], [s[before_month] for s in statuses] if figures.kpis else None
     gaps = confidence_gaps(figures.kpis, figures.votes)
     review = figures.review
     row = PortfolioRow(
