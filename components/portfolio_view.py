@@ -24,7 +24,8 @@ from metrics.status import Rag
 
 HEADINGS = ("Company", "Agreed KPIs", "Off track", "Review", "Next meeting", "Overdue actions", "Vanity traps",
             "Data", "Confidence")
-WIDTHS = (2.1, 3.6, 1.0, 1.3, 1.4, 0.9, 0.9, 2.0, 1.4)
+# The name column is widest after the chips: a truncated name is a row nobody can pick out.
+WIDTHS = (2.8, 3.3, 0.9, 1.2, 1.3, 0.9, 0.8, 1.8, 1.3)
 SYMBOLS = {Rag.GREEN: "✓", Rag.AMBER: "!", Rag.RED: "✕", Rag.PARTIAL: "◐", Rag.NO_DATA: "·"}
 
 

@@ -22,7 +22,7 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from metrics.catalog import Catalog
-from metrics.coverage import latest_complete_month, point_coverage, without_partial
+from metrics.coverage import coverage_of, is_complete, latest_complete_month, point_coverage, without_partial
 from metrics.drivers import DriverMap
 from metrics.meeting_dates import day_text, is_moved
 from metrics.meetings import Cadence, next_meeting
@@ -136,6 +136,7 @@ class PortfolioRow(BaseModel):
     meeting_moved: bool = False
     overdue_actions: int
     vanity_traps: int
+    month_coverage: float | None = None  # the least share of the month its figures cover; None: no figures
     latest_complete_month: Month | None
     last_import_on: dt.date | None
     late_sources: list[str]
@@ -230,8 +231,11 @@ def attention_reasons(row: PortfolioRow) -> list[str]:
         reasons.append(f"{_plural(row.vanity_traps, 'vanity trap')}")
     if row.confidence_disagreements:
         reasons.append(f"CEO and CMO disagree on {_plural(row.confidence_disagreements, 'KPI')}")
-    if row.latest_complete_month is None or row.latest_complete_month < row.month:
-        reasons.append(f"no complete figures for {month_label(row.month)}")
+    if row.month_coverage is None:
+        reasons.append(f"no figures for {month_label(row.month)}")
+    elif not is_complete(row.month_coverage):
+        covered = coverage_of(row.month, row.month_coverage)
+        reasons.append(f"{month_label(row.month)} is partial ({covered.covered_days} of {covered.month_days} days)")
     if row.late_sources:
         reasons.append(f"{_plural(len(row.late_sources), 'SQL source')} late")
     return reasons
@@ -253,7 +257,7 @@ def portfolio_row(figures: CompanyFigures, today: dt.date) -> PortfolioRow:
         next_meeting=next_meeting(figures.cadence, today), cadence=figures.cadence.text(),
         meeting_moved=is_moved(figures.cadence, today),
         overdue_actions=overdue_actions(figures.actions, month, today), vanity_traps=trap_count(figures, month),
-        latest_complete_month=latest_complete_month(figures.coverage),
+        month_coverage=figures.coverage.get(month), latest_complete_month=latest_complete_month(figures.coverage),
         last_import_on=figures.last_import_at.date() if figures.last_import_at else None,
         late_sources=late_sources(figures.sql_sources, today),
         widest_confidence_gap=max(gaps, default=None),

@@ -52,7 +52,7 @@ def test_csv_of_every_company(capsys: pytest.CaptureFixture, two_companies: Engi
     empty = rows["'=HYPERLINK(1)"]
     assert (empty["kpis"], empty["off_track_change"], empty["latest_complete_month"], empty["last_import"]) == \
         ("", "", "", "")
-    assert empty["attention"] == "no signed KPI agreement; no complete figures for Oct 2026"
+    assert empty["attention"] == "no signed KPI agreement; no figures for Oct 2026"
 
 
 def test_the_table_most_attention_first(capsys: pytest.CaptureFixture, two_companies: Engine) -> None:

@@ -118,7 +118,7 @@ def test_harbour_tools_worked_out_by_hand(engine: Engine, three_companies: dict[
     assert [c.status_label for c in november.kpis] == ["Partial month", "No target", "No target"]
     assert (november.off_track, november.off_track_change) == (0, -1)
     assert november.review == ReviewProgress.NOT_STARTED
-    assert "no complete figures for Nov 2026" in november.attention
+    assert "Nov 2026 is partial (15 of 30 days)" in november.attention
     [september] = read_portfolio(engine, [three_companies[HARBOUR]], SEP, clock.today())
     assert [c.status_label for c in september.kpis] == ["At risk", "At risk", "No target"]
     assert september.review == ReviewProgress.CLOSED and september.review_closed_on == clock.today()

@@ -189,7 +189,7 @@ def test_a_partial_month_is_neither_judged_nor_a_trap() -> None:
     assert [c.status_label for c in row.kpis] == ["Partial month"]
     assert (row.off_track, row.off_track_before, row.vanity_traps) == (0, 0, 0)
     assert row.review == ReviewProgress.NOT_STARTED
-    assert "no complete figures for Nov 2026" in row.attention
+    assert "Nov 2026 is partial (15 of 30 days)" in row.attention
 
 
 def test_a_company_without_an_agreement() -> None:
