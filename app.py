@@ -17,6 +17,7 @@ from flows.frame import (
     keep_client_in_address,
     who_line,
 )
+from flows.portfolio import portfolio_pages
 
 st.set_page_config(page_title="Alignboard", page_icon="📊", layout="wide")  # an emoji is drawn locally
 
@@ -25,6 +26,7 @@ identity = current_identity()  # stops on the sign-in screen until the person ha
 
 PAGES = {
     "Monthly review": [
+        *portfolio_pages(identity),  # for people with several companies, never while presenting
         st.Page("pages/one_view.py", title="One view of reality", icon=":material/dashboard:", default=True),
         st.Page("pages/scorecard.py", title="Scorecard", icon=":material/scoreboard:"),
         st.Page("pages/agreement.py", title="KPI agreement", icon=":material/handshake:"),

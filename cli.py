@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 import cli_data
 import cli_import
 import cli_member
+import cli_portfolio
 import cli_source
 import cli_workspace
 from reports import board_pack_cli
@@ -109,6 +110,8 @@ COMMANDS: dict[str, tuple[str, AddArguments, Handler]] = {
                cli_member.run),
     "source": ("Add, list or run a company's SQL sources (read-only queries against another database).",
                cli_source.add_arguments, cli_source.run),
+    "portfolio": ("Print every company's month on one table (CSV with --csv): KPIs, review, meetings, attention.",
+                  cli_portfolio.add_arguments, cli_portfolio.run),
     "board-pack": ("Write a month's board pack as PowerPoint (and PDF with --pdf); DRAFT unless the month is closed.",
                    board_pack_cli.add_arguments, board_pack_cli.run),
 }

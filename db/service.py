@@ -312,3 +312,59 @@ from metrics.one_view import TileLayout  # noqa: E402
 def tile_layout(scope: Scope) -> TileLayout:
     """How the company arranged its One View tiles (empty: the standard arrangement)."""
     return _read(layout.tile_layout, scope)
+
+
+# --- The portfolio (every company a person may open, one row each) and the review's meeting dates -------
+
+from db import meetings  # noqa: E402
+from db import portfolio as portfolio_reads  # noqa: E402
+from db.meetings import save_cadence  # noqa: E402, F401 - a write pages run inside ``write``
+from metrics.meetings import Cadence  # noqa: E402
+from metrics.periods import Month  # noqa: E402
+from metrics.portfolio import PortfolioRow, portfolio_months  # noqa: E402
+
+
+def may_see_portfolio(identity: Identity, *, single_user: bool) -> bool:
+    """The portfolio is for people with several companies: administrators, anyone who may open two or more, and
+    the single user of an install with two or more. A member of one company never sees it."""
+    return access.is_admin(identity) or len(visible_companies(identity, single_user=single_user)) >= 2
+
+
+def _portfolio_versions(identity: Identity, single_user: bool) -> tuple[tuple[int, int], ...]:
+    """(company, data version) of every company the person may open; NoAccess when the portfolio is not theirs."""
+    ids = [c["id"] for c in visible_companies(identity, single_user=single_user)]
+    if not (access.is_admin(identity) or len(ids) >= 2):
+        raise access.NoAccess("The portfolio shows several companies side by side, and you may open only one.")
+    with portfolio_reads.portfolio_session(engine_for(database_url()), ids) as session:
+        return tuple(sorted(portfolio_reads.data_versions(session).items()))
+
+
+def portfolio(identity: Identity, month: Month, today: dt.date, *, single_user: bool) -> list[PortfolioRow]:
+    """One row per company the person may open, for ``month`` (metrics.portfolio.PortfolioRow), in name order.
+    Read for all of them at once in a session bound to exactly those companies; cached by their data versions,
+    so a write to any of them shows on the next rerun."""
+    return _portfolio(database_url(), _portfolio_versions(identity, single_user), month, today)
+
+
+def portfolio_coverage(identity: Identity, *, single_user: bool) -> dict[Month, float]:
+    """Every month any of the person's companies has figures for, with the best coverage among them (for the
+    month picker: a month is marked partial only when no company has it whole)."""
+    return portfolio_months(_company_coverage(database_url(), _portfolio_versions(identity, single_user)))
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def _portfolio(url: str, versions: tuple[tuple[int, int], ...], month: Month, today: dt.date) -> list[PortfolioRow]:
+    return portfolio_reads.read_portfolio(engine_for(url), [w for w, _ in versions], month, today,
+                                          coverage=_company_coverage(url, versions))
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def _company_coverage(url: str, versions: tuple[tuple[int, int], ...]) -> dict[int, dict[Month, float]]:
+    """Each company's months and their coverage: read once per data version for the picker and the rows."""
+    with portfolio_reads.portfolio_session(engine_for(url), [w for w, _ in versions]) as session:
+        return portfolio_reads.month_coverage(session)
+
+
+def meeting_cadence(scope: Scope) -> Cadence:
+    """When the company's review meets (the second Tuesday until it sets its own) and any meeting moved."""
+    return _read(meetings.cadence, scope)

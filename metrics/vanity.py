@@ -7,6 +7,7 @@ direction are never traps: more spend is not good news in itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
@@ -68,13 +69,12 @@ def reading(output: Metric, outcome: Metric, output_growth: float, outcome_growt
             f"the gain in {in_sentence(output.label)} is not reaching {goal}.")
 
 
-def _trap(catalog: Catalog, output: str, outcome: str, data: MonthlyData, month: Month,
+def _trap(catalog: Catalog, output: str, outcome: str, growth_of: Callable[[str], float | None],
           limits: VanityThresholds) -> VanityTrap | None:
     out_metric, goal_metric = catalog[output], catalog[outcome]
     if out_metric.direction == Direction.NEUTRAL or goal_metric.direction == Direction.NEUTRAL:
         return None
-    out_growth = trailing_growth(catalog, output, data, month, limits.months)
-    goal_growth = trailing_growth(catalog, outcome, data, month, limits.months)
+    out_growth, goal_growth = growth_of(output), growth_of(outcome)
     if out_growth is None or goal_growth is None:
         return None
     out_better, goal_better = improvement(out_metric, out_growth), improvement(goal_metric, goal_growth)
@@ -88,11 +88,18 @@ def vanity_traps(catalog: Catalog, drivers: DriverMap, data: MonthlyData, month:
                  limits: VanityThresholds | None = None) -> list[VanityTrap]:
     """Every trap in the driver map at ``month``, the widest gap first. Pairs without data are skipped."""
     limits = limits or VanityThresholds()
+    growths: dict[str, float | None] = {}  # an outcome driven by several outputs is measured once
+
+    def growth_of(key: str) -> float | None:
+        if key not in growths:
+            growths[key] = trailing_growth(catalog, key, data, month, limits.months)
+        return growths[key]
+
     found = [
         trap
         for output, outcomes in drivers.items()
         for outcome in outcomes
         if output in catalog and outcome in catalog
-        and (trap := _trap(catalog, output, outcome, data, month, limits)) is not None
+        and (trap := _trap(catalog, output, outcome, growth_of, limits)) is not None
     ]
     return sorted(found, key=lambda t: (-t.gap, t.output, t.outcome))

@@ -9,6 +9,7 @@ import streamlit as st
 
 import clock
 from components import review_forms as forms
+from components.meeting_form import meeting_form, next_review_line
 from components.period_picker import month_picker
 from components.person import person_name
 from components.presentation import editing, share_safe_on
@@ -58,6 +59,11 @@ if safe:
 
 st.title(f"Monthly review · {month_label(month)}")
 review_status(state.closed, state.closed_by, state.closed_at, sum(e.kind == "reopened" for e in state.events))
+meets = service.meeting_cadence(scope)
+next_review_line(meets, clock.today())
+with editing("meeting_dates"):
+    if scope.can(Permission.PLAN) and (cadence := meeting_form(meets, clock.today())) is not None:
+        write(Permission.PLAN, "meeting.changed", lambda s: service.save_cadence(s, ws, cadence))
 changes_since(differences)
 
 for item in build_agenda(snapshot):
