@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from db import access, audit, imports, indicators, queries, review, scorecard, sources, workspaces
 from db.access import Identity, Permission, Scope
+from db.delivery import record_import_failure
 from db.engine import engine_for, session_scope, write_scope
 from db.overlaps import OverlapChoice
 from db.versions import raise_version
@@ -227,6 +228,8 @@ def import_file(scope: Scope, table: SourceTable, mapping: ImportMapping, *, typ
     outcome = imports.import_table(engine_for(scope.url), scope.workspace_id, table, mapping,
                                    created_by=scope.named(typed_name), dry_run=dry_run, progress=progress,
                                    overlap=overlap, replace_identical=replace_identical)
+    record_import_failure(engine_for(scope.url), scope.workspace_id, table.file_name, outcome,
+                          by=scope.named(typed_name), dry_run=dry_run)
     if outcome.accepted and not dry_run:
         write(scope, None, "import", lambda _session: None, typed_name=typed_name,
               detail={"batch": outcome.result.batch_id, "file": table.file_name, "rows": outcome.result.rows_read})
