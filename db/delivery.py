@@ -132,16 +132,14 @@ def claim(session: Session, workspace_id: int, recipient: str, kind: MailKind, p
               "status": SENDING, "subject": subject[:300], "detail": detail, "claimed_at": clock.now(),
               "error": "", "attempts": 1}
     insert = _INSERTS[session.get_bind().dialect.name](Delivery).values(**values)
-    done = session.execute(insert.on_conflict_do_nothing(
-        index_elements=["workspace_id", "recipient", "kind", "period"]))
-    if done.rowcount != 1:
-        retried = session.execute(
-            update(Delivery).where(*_same(workspace_id, recipient, kind, period), Delivery.status == FAILED)
-            .values(status=SENDING, claimed_at=values["claimed_at"], subject=values["subject"], detail=detail,
-                    attempts=Delivery.attempts + 1))
-        if retried.rowcount != 1:
-            return None
-    return session.scalar(select(Delivery.id).where(*_same(workspace_id, recipient, kind, period)))
+    claimed = session.scalar(insert.on_conflict_do_nothing(
+        index_elements=["workspace_id", "recipient", "kind", "period"]).returning(Delivery.id))
+    if claimed is not None:
+        return claimed
+    return session.scalar(  # a failed one, taken again; nothing when it is being sent or was sent
+        update(Delivery).where(*_same(workspace_id, recipient, kind, period), Delivery.status == FAILED)
+        .values(status=SENDING, claimed_at=values["claimed_at"], subject=values["subject"], detail=detail,
+                attempts=Delivery.attempts + 1).returning(Delivery.id))
 
 
 def _same(workspace_id: int, recipient: str, kind: MailKind, period: dt.date) -> tuple:
@@ -258,7 +256,7 @@ def record_import_failure(engine: Engine, workspace_id: int, file_name: str, out
 
 def problem_text(problem: Problem) -> str:
     """A problem as one line: where (row, column) and why."""
-    where = ", ".join(part for part in (f"row {problem.row}" if problem.row is not None else "",
+    where = ", ".join(part for part in (f"Row {problem.row}" if problem.row is not None else "",
                                         f"column '{problem.column}'" if problem.column else "") if part)
     return f"{where}: {problem.reason}" if where else problem.reason
 

@@ -60,12 +60,14 @@ def import_figures(engine: Engine, workspace_id: int, october_revenue: float = 1
 
 
 def agree(engine: Engine, workspace_id: int) -> None:
-    """Revenue (growth) 1.5M a month from July, MQLs (brand) 400 a month."""
+    """Revenue (growth) 1.5M a month from July; MQLs (400) and impressions (300,000) a month (brand)."""
     months = MONTHS[-4:]
     kpis = [KpiTerms(metric_key="revenue", mandate=Mandate.GROWTH, owner_name="Dana", owner_role="CEO",
                      targets=dict.fromkeys(months, REVENUE_TARGET)),
             KpiTerms(metric_key="mqls", mandate=Mandate.BRAND, owner_name="Maria <b>Lopez</b>", owner_role="CMO",
-                     targets=dict.fromkeys(months, 400.0))]
+                     targets=dict.fromkeys(months, 400.0)),
+            KpiTerms(metric_key="impressions", mandate=Mandate.BRAND, owner_name="Maria", owner_role="CMO",
+                     targets=dict.fromkeys(months, 300_000.0))]
     with session_scope(engine) as session:
         draft = save_draft(session, workspace_id, kpis, based_on=None, by="Dana")
         sign_agreement(session, workspace_id, draft.number, draft.edit, Signer.CEO, "Dana")
