@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, select
 from db.access_models import DataVersion, Membership
 from db.audit import events
 from db.base import Base
+from db.delivery_models import AlertEvent, Delivery, DeliverySetting, MailPreference, ScheduledRefresh
 from db.engine import session_scope
 from db.import_models import CustomMetric, ImportPreset, SqlSource
 from db.indicator_models import DriverOverride, LeadingIndicator
@@ -203,8 +204,18 @@ def fill_every_table(session, workspace_id: int, tag: str) -> dict[str, set[tupl
         Membership(workspace_id=workspace_id, email=f"{tag.lower()}@example.com", role="ceo", invited_at=WHEN),
         DataVersion(workspace_id=workspace_id, version=3),
         MeetingCadence(workspace_id=workspace_id, weekday=2, week=1),
+        Delivery(workspace_id=workspace_id, recipient=f"{tag.lower()}@example.com", kind="alerts", period=MONTH,
+                 status="sent", claimed_at=WHEN),
+        MailPreference(workspace_id=workspace_id, email=f"{tag.lower()}@example.com", alerts=False),
+        DeliverySetting(workspace_id=workspace_id, share_safe=True),
+        AlertEvent(workspace_id=workspace_id, key="kpi:revenue", raised=True, kind="kpi_off_track", at=WHEN,
+                   day=MONTH),
     ]
     session.add_all(rows)
+    session.flush()
+    source = next(row for row in rows if isinstance(row, SqlSource))
+    rows.append(ScheduledRefresh(source_id=source.id, day=MONTH, workspace_id=workspace_id, status="done"))
+    session.add(rows[-1])
     session.flush()
     added: dict[str, set[tuple]] = {}
     for row in [first, second, review, version, kpi, *rows]:
