@@ -14,10 +14,11 @@ from flows.frame import (
     current_workspace,
     follow_deep_link,
     frame_scope,
+    keep_client_in_address,
     who_line,
 )
 
-st.set_page_config(page_title="Alignboard", page_icon=":material/join_inner:", layout="wide")
+st.set_page_config(page_title="Alignboard", page_icon="📊", layout="wide")  # an emoji is drawn locally
 
 bootstrap_database()
 identity = current_identity()  # stops on the sign-in screen until the person has signed in
@@ -39,11 +40,14 @@ PAGES = {
     ],
 }
 
+PRESENTED = PAGES["Monthly review"]  # the way through a presentation, in the sidebar's order
+
 page = st.navigation(PAGES)
 follow_deep_link(chain.from_iterable(PAGES.values()))
 scope = frame_scope(identity)  # after st.navigation: a widget created before it loses the user's choice
 who_line(identity, scope)
 workspace = current_workspace(scope) if scope else None
 logo = service.logo(scope) if scope and workspace.get("has_logo") else None
-presentation_frame(page.title, workspace, logo)
+keep_client_in_address(workspace)
+presentation_frame(page, workspace, logo, PRESENTED)
 page.run()

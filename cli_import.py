@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         _out(f"  {note}")
     _out(f"Layout: {mapping.layout.value}; mapping: {_mapping_text(mapping, catalog)}")
     outcome = import_table(engine, workspace_id, table, mapping, created_by=args.by or _login(),
-                           dry_run=args.dry_run, **_choices(args))
+                           dry_run=args.dry_run, **overlap_choices(args))
     if not outcome.accepted:
         code = _rejected(outcome.problems)
         if outcome.needs_choice:
@@ -92,7 +92,8 @@ def run(args: argparse.Namespace) -> int:
     return _report(outcome, currency, args.dry_run, table.notes)
 
 
-def _choices(args: argparse.Namespace) -> dict:
+def overlap_choices(args: argparse.Namespace) -> dict:
+    """What --replace, --as-comparison and --as-segment ask for, as the import's keyword arguments."""
     from db.overlaps import OverlapChoice
 
     if args.replace:

@@ -12,6 +12,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from cli_import import overlap_choices
 from cli_workspace import default_actor
 
 if TYPE_CHECKING:
@@ -124,7 +125,7 @@ def run_source(args: argparse.Namespace) -> int:
         _out("No saved mapping: using the suggested one (save one on the Data page to fix it).")
     _out(f"Mapping: {_mapping_text(mapping, catalog)}")
     outcome = import_sql_result(engine, workspace.id, source.id, table, mapping, created_by=args.by,
-                                dry_run=args.dry_run, **_choices(args))
+                                dry_run=args.dry_run, **overlap_choices(args))
     if not outcome.accepted:
         sys.stderr.write(f"Rejected: {len(outcome.problems)} problem(s); nothing was imported.\n")
         for problem in outcome.problems:
@@ -134,18 +135,6 @@ def run_source(args: argparse.Namespace) -> int:
                              "or --as-segment to say what to do.\n")
         return REJECTED
     return _report(outcome, workspace.currency, args.dry_run)
-
-
-def _choices(args: argparse.Namespace) -> dict:
-    from db.overlaps import OverlapChoice
-
-    if args.replace:
-        return {"overlap": OverlapChoice.REPLACE, "replace_identical": True}
-    if args.as_comparison:
-        return {"overlap": OverlapChoice.COMPARE}
-    if args.as_segment:
-        return {"overlap": OverlapChoice.SEGMENT}
-    return {}
 
 
 def _mapping_text(mapping: ImportMapping, catalog: Catalog) -> str:

@@ -16,6 +16,7 @@ import streamlit as st
 from pydantic import ValidationError
 from streamlit.delta_generator import DeltaGenerator
 
+from components.text import plain
 from metrics.agreement import AgreementVersion, LeadershipSystem, evidence_text
 from metrics.catalog import MANDATE_TITLES, Catalog, Direction, Mandate, Unit
 from metrics.periods import Month, add_months, month_label
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from db.indicators import AdoptedIndicator
 
 FILL_METHODS = ("Flat", "+x% a month", "Same month last year +x%")
+EMPTY_TARGET = ""  # a month without a target shows as an empty cell, not "None"
 _OWNER = re.compile(r"^(?P<name>.*?)\s*\((?P<role>[^()]*)\)\s*$")
 
 
@@ -154,7 +156,7 @@ def kpi_fields(ctx: EditorContext, key: str) -> dict:
     name, role = (base.owner_name, base.owner_role) if base else _default_owner(ctx, mandate_default)
     better = "higher" if metric.direction == Direction.UP else "lower"
     with st.container(border=True, key=ctx.key("terms", key)):
-        st.markdown(f"**{metric.label}** · {metric.metric_class.value} · {better} is better")
+        st.markdown(f"**{plain(metric.label)}** · {metric.metric_class.value} · {better} is better")
         mandate_col, name_col, role_col, green_col, amber_col = st.columns([2, 2, 2, 1.3, 1.3])
         mandates = list(Mandate)
         mandate = mandate_col.selectbox("Mandate", mandates, index=mandates.index(mandate_default),
@@ -223,7 +225,7 @@ def targets_grid(ctx: EditorContext, keys: list[str]) -> dict[str, dict[Month, f
     version = st.session_state.get(ctx.key("grid_version"), 0)
     edited = st.data_editor(grid[["Month", *keys]], key=ctx.key("grid_editor", version, len(keys), *keys),
                             hide_index=True, disabled=["Month"], column_config=config, height=420,
-                            width="stretch", num_rows="fixed")
+                            width="stretch", num_rows="fixed", placeholder=EMPTY_TARGET)
     grid.loc[:, keys] = edited[keys].to_numpy()
     return {k: {m: float(v) for m, v in zip(ctx.months, grid[k], strict=True) if pd.notna(v)} for k in keys}
 
@@ -234,7 +236,7 @@ def fill_helper(ctx: EditorContext, keys: list[str]) -> None:
         return
     notice = st.session_state.pop(ctx.key("fill_notice"), None)
     if notice:
-        st.success(notice)
+        st.success(plain(notice))
     with st.expander("Fill targets for a range of months", icon=":material/format_color_fill:"), \
             st.form(ctx.key("fill")):
         kpi_col, method_col, value_col, pct_col = st.columns([3, 3, 2, 2])

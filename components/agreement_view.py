@@ -90,7 +90,7 @@ def history(versions: Sequence[AgreementVersion], catalog: Catalog, currency: st
     for index in range(len(versions) - 1, -1, -1):
         version = versions[index]
         signed = f" — signed by {_signed(version)}" if version.signatures else " — not signed yet"
-        with st.expander(f"{version.title}{signed}", expanded=index == len(versions) - 1):
+        with st.expander(f"{version.title}{plain(signed)}", expanded=index == len(versions) - 1):
             st.dataframe(kpi_frame(version, catalog, mask_currency), hide_index=True, width="stretch")
             before = versions[index - 1] if index else None
             st.markdown(f"**Changes from {before.title}:**" if before else "**First version.**")

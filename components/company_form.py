@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from components.text import plain
+from components.text import as_typed, plain
 from metrics.company import COMMON_CURRENCIES, DEFAULT_COLOR, month_name
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def delete_form(key: str, name: str, what_goes: str) -> bool:
     with st.form(key, border=False):
         typed = st.text_input(f"Type {shown} to confirm", key=f"{key}_typed")
         pressed = st.form_submit_button("Delete for good", type="primary", icon=":material/delete_forever:")
-    if pressed and typed.strip() != name:
+    if pressed and as_typed(typed).strip() != name:
         st.error(f"Type the company's name, {shown}, exactly to delete it.")
         return False
     return pressed

@@ -60,12 +60,12 @@ def changes_table(outcome, currency: str, dry_run: bool) -> None:  # noqa: ANN00
     lines = change_lines(list(result.changes), outcome.catalog, currency)
     moved = [line for line in lines if line.kind != "same"]
     if dry_run:
-        st.success(f"Dry run passed: nothing written yet. Importing as source '{outcome.source_name}' would change "
-                   f"{len(moved)} of {len(lines)} monthly value(s) and replace {result.replaced} earlier value(s) "
-                   "of this source.")
+        st.success(f"Dry run passed: nothing written yet. Importing as source '{plain(outcome.source_name)}' would "
+                   f"change {len(moved)} of {len(lines)} monthly value(s) and replace {result.replaced} earlier "
+                   "value(s) of this source.")
     else:
-        st.success(f"Imported as source '{outcome.source_name}' (import #{result.batch_id}): {len(moved)} monthly "
-                   f"value(s) changed, {result.replaced} earlier value(s) of this source replaced.")
+        st.success(f"Imported as source '{plain(outcome.source_name)}' (import #{result.batch_id}): {len(moved)} "
+                   f"monthly value(s) changed, {result.replaced} earlier value(s) of this source replaced.")
     if moved:
         frame = pd.DataFrame([{"Month": month_label(c.month), "Metric": c.metric, "Before": c.before,
                                "After": c.after, "Change": c.change, "": c.kind} for c in moved])

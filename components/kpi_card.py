@@ -1,4 +1,5 @@
-"""One KPI card: the month's value with its unit, two coloured changes, a sparkline and its workings."""
+"""One KPI tile: the month's value with its unit, the change vs last month and vs last year, a sparkline with
+its scale on hover, the agreed target and status where there is one, and its workings behind a small button."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from typing import TYPE_CHECKING, Literal
 import streamlit as st
 
 from components.rag_badge import rag_badge_html
-from components.sparkline import sparkline
+from components.sparkline import metric_chart_data
 from components.text import plain
 from metrics.catalog import STANDARD_CATALOG
 from metrics.coverage import is_complete, partial_label
 from metrics.formatting import format_value
-from metrics.one_view import VISIBLE_CHANGE, CardFigures, change_text
-from metrics.periods import month_label, previous_month, same_month_last_year
+from metrics.one_view import VISIBLE_CHANGE, CardFigures, change_text, chart_values, sparkline_scale
+from metrics.periods import Month, month_label, previous_month, same_month_last_year
 from metrics.series import Change
 from metrics.status import Rag
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from db.queries import SourceBatch
 
 ChangeColor = Literal["green", "red", "gray"]
+TILE_PREFIX = "tile_"  # every tile's container key starts so: the page's styles find them by it
 
 
 def change_color(good: bool | None) -> ChangeColor:
@@ -33,23 +35,21 @@ def change_color(good: bool | None) -> ChangeColor:
 def kpi_card(figures: CardFigures, currency: str, *, sources: Sequence[SourceBatch] = (),
              target_text: str | None = None, status: Rag | None = None, key: str | None = None,
              mask_currency: bool = False) -> None:
-    """Render one card inside a bordered container; agreed KPIs also show their target and status.
+    """Render one tile in a bordered container; agreed KPIs also show their target and status.
 
-    ``key`` must be unique on the page; by default the metric and month, so pass one to show a card twice.
-    ``mask_currency`` (share-safe) hides amounts of money on the card and its sparkline; changes stay.
+    ``key`` must be unique on the page; by default the metric and month, so pass one to show a tile twice.
+    ``mask_currency`` (share-safe) hides amounts of money on the tile, and its sparkline is indexed instead.
     """
     key = key or f"kpi_{figures.key}_{figures.month:%Y_%m}"
-    with st.container(border=True):
+    with st.container(border=True, key=f"{TILE_PREFIX}{key}", gap="xxsmall"):
         if target_text or status is not None:
             _agreement_line(target_text, status)
         _metric(figures, currency, mask_currency)
         if not is_complete(figures.coverage):
             st.caption(f":orange[{partial_label(figures.month, figures.coverage)}: not compared with full months]")
-        sparkline(figures.sparkline_months, figures.sparkline, figures.unit, currency, key=f"{key}_sparkline",
-                  mask_currency=mask_currency)
-        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        with st.container(horizontal=True, vertical_alignment="center", gap="xxsmall", wrap=False):
             _year_line(figures)
-            with st.popover("How is this computed?", type="tertiary", icon=":material/functions:",
+            with st.popover("", type="tertiary", icon=":material/functions:", help="How is this computed?",
                             key=f"{key}_workings"):
                 _workings(figures, sources)
 
@@ -57,22 +57,41 @@ def kpi_card(figures: CardFigures, currency: str, *, sources: Sequence[SourceBat
 def _agreement_line(target_text: str | None, status: Rag | None) -> None:
     parts = [rag_badge_html(status)] if status is not None else []
     if target_text:
-        parts.append(f'<span style="font-size:0.85rem;opacity:0.8;vertical-align:middle">'
-                     f'Target: {html.escape(target_text)}</span>')
-    st.markdown("&nbsp;".join(parts), unsafe_allow_html=True)
+        parts.append(f'<span style="opacity:0.8;vertical-align:middle">Target: {html.escape(target_text)}</span>')
+    st.markdown(f'<span style="font-size:0.72rem">{"&nbsp;".join(parts)}</span>', unsafe_allow_html=True)
+
+
+def tile_help(description: str, *notes: str) -> str:
+    """The tooltip of a tile's label: what the metric is, then what its changes compare and its sparkline's scale."""
+    return "\n\n".join(part for part in (description, *notes) if part)
 
 
 def _metric(figures: CardFigures, currency: str, mask_currency: bool) -> None:
     moved = figures.vs_previous_month
+    scale = sparkline_scale(figures.sparkline_months, figures.sparkline, figures.unit, currency,
+                            mask_currency=mask_currency)
     st.metric(
-        figures.label,
+        typed(figures.key, figures.label),
         format_value(figures.value, figures.unit, currency, mask_currency),
         delta=change_text(moved),
         delta_color=change_color(figures.previous_month_good),
         delta_arrow="auto" if moved is not None and abs(moved.value) >= VISIBLE_CHANGE else "off",
-        delta_description=f"vs {month_label(previous_month(figures.month))}",
-        help=figures.description,
+        delta_description="m/m",
+        help=plain(tile_help(figures.description, compared_text(figures.month), scale)),
+        chart_data=metric_chart_data(chart_values(figures.sparkline, figures.unit, mask_currency=mask_currency)),
+        chart_type="line",
     )
+
+
+def compared_text(month: Month) -> str:
+    return (f"m/m: the change vs {month_label(previous_month(month))}; y/y: vs "
+            f"{month_label(same_month_last_year(month))}.")
+
+
+def typed(key: str, text: str) -> str:
+    """A metric's label or description as markdown: the catalog's own words as they are; a company's own
+    metric's, typed when it was defined, escaped so that it reads as typed."""
+    return text if key in STANDARD_CATALOG else plain(text)
 
 
 def colored_change(change: Change | None, good: bool | None) -> str:
@@ -81,12 +100,13 @@ def colored_change(change: Change | None, good: bool | None) -> str:
 
 
 def _year_line(figures: CardFigures) -> None:
-    year_ago = month_label(same_month_last_year(figures.month))
-    st.caption(f"vs {year_ago}: {colored_change(figures.vs_last_year, figures.last_year_good)}")
+    """The change vs the same month last year, short enough for a narrow tile (the label's tooltip names the month)."""
+    st.caption(f"{colored_change(figures.vs_last_year, figures.last_year_good)} y/y", width="content")
 
 
 def _workings(figures: CardFigures, sources: Sequence[SourceBatch]) -> None:
-    st.markdown(f"**{plain(figures.formula_text)}**")
+    st.markdown("**How is this computed?**")
+    st.markdown(plain(figures.formula_text))
     st.caption(plain(figures.description))
     mine = [s for s in sources if s.metric_key in figures.inputs]
     if not mine:

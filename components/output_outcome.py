@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -11,7 +12,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from components.charts import FONT
-from components.text import plain
+from components.text import chart_text, plain
 from metrics.catalog import Catalog, MetricClass
 from metrics.contrast import WINDOWS, ContrastRow, growth_text
 from metrics.drivers import DriverMap
@@ -26,6 +27,8 @@ LINK_TITLES = {MetricClass.OUTPUT: "Meant to drive", MetricClass.OUTCOME: "Drive
 LAYOUT = {"font": {"family": FONT, "color": "#1c2430"}, "paper_bgcolor": "rgba(0,0,0,0)",
           "plot_bgcolor": "rgba(0,0,0,0)", "margin": {"l": 10, "r": 10, "t": 40, "b": 10}}
 AXES = {"automargin": True, "gridcolor": "#e3e7ec"}
+SCALED_NOTE = ("Share-safe: both axes show each change in standard deviations of that metric's monthly changes, "
+               "so the pattern shows without the amounts.")
 
 CEO_EXPLANATION = """
 **What "predicts" means.** Over the months tested, when this metric changed, the outcome tended to change
@@ -59,7 +62,8 @@ def contrast_table(rows: Sequence[ContrastRow], metric_class: MetricClass, catal
         st.caption("None in the driver map.")
         return
     st.dataframe(frame.style.apply(lambda _: styles[frame.columns], axis=None), hide_index=True,
-                 height=36 * (len(frame) + 1) + 3, column_config={"Class": st.column_config.TextColumn(width="small")})
+                 height="content",  # every row, at the larger type of presentation mode too
+                 column_config={"Class": st.column_config.TextColumn(width="small")})
 
 
 def contrast_view(sides: Mapping[MetricClass, Sequence[ContrastRow]], catalog: Catalog, month: Month) -> None:
@@ -157,7 +161,7 @@ def percent(value: float | None) -> str:
 
 def journey_chart(steps: Sequence[StageConversion], catalog: Catalog, weakest: StageConversion | None) -> None:
     """Small multiples: one panel per step, the weakest in red; gaps stay gaps."""
-    titles = [f"{catalog[s.from_key].label} → {catalog[s.to_key].label}" for s in steps]
+    titles = [chart_text(f"{catalog[s.from_key].label} → {catalog[s.to_key].label}") for s in steps]
     figure = make_subplots(rows=1, cols=max(len(steps), 1), subplot_titles=titles)
     for i, step in enumerate(steps, start=1):
         values = [None if v is None else v * 100 for v in step.by_month.values()]
@@ -203,22 +207,34 @@ def lag_chart(analysis: Analysis) -> None:
     st.plotly_chart(figure, theme=None, config={"displayModeBar": False})
 
 
+def in_standard_deviations(values: Sequence[float]) -> list[float]:
+    """Changes divided by their standard deviation: the cloud keeps its shape (and its correlation) and
+    its side of zero, without the amounts of money the changes are made of."""
+    spread = statistics.pstdev(values) if len(values) > 1 else 0.0
+    return [value / spread if spread else 0.0 for value in values]
+
+
 def scatter_chart(pairs: Sequence[Pair], labels: tuple[str, str], lag: int, hide_values: bool = False) -> None:
     """Each point: the predictor's change in a month against the outcome's change ``lag`` months later.
 
-    ``hide_values`` (share-safe) keeps the shape of the cloud but drops the axis figures.
+    ``hide_values`` (share-safe) rebases both axes to standard deviations before the chart is built, so the
+    figure sent to the browser holds no amounts, and drops the axis figures.
     """
+    xs, ys = [p[1] for p in pairs], [p[2] for p in pairs]
+    if hide_values:
+        xs, ys = in_standard_deviations(xs), in_standard_deviations(ys)
     figure = go.Figure(go.Scatter(
-        x=[p[1] for p in pairs], y=[p[2] for p in pairs], mode="markers", marker={"color": DEEP, "size": 8},
-        text=[month_label(p[0]) for p in pairs],
+        x=xs, y=ys, mode="markers", marker={"color": DEEP, "size": 8}, text=[month_label(p[0]) for p in pairs],
         hovertemplate="%{text}<extra></extra>" if hide_values else "%{text}: %{x:,.3g} → %{y:,.3g}<extra></extra>"))
     figure.update_xaxes(showticklabels=not hide_values)
     figure.update_yaxes(showticklabels=not hide_values)
     later = "in the same month" if lag == 0 else f"{months_ahead(lag).replace('ahead', 'later')}"
     figure.update_layout(height=340, title={"text": f"Each month's change, and the outcome's change {later}", "x": 0},
-                         xaxis={"title": {"text": f"Change in {labels[0]}"}, **AXES},
-                         yaxis={"title": {"text": f"Change in {labels[1]}"}, **AXES}, **LAYOUT)
+                         xaxis={"title": {"text": chart_text(f"Change in {labels[0]}")}, **AXES},
+                         yaxis={"title": {"text": chart_text(f"Change in {labels[1]}")}, **AXES}, **LAYOUT)
     st.plotly_chart(figure, theme=None, config={"displayModeBar": False})
+    if hide_values:
+        st.caption(SCALED_NOTE)
 
 
 def lag_table(analysis: Analysis) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import streamlit as st
 from pydantic import ValidationError
 
+from components.text import plain
 from metrics.review import ActionIn, ActionStatus, ActionView, KpiSnapshot, NoteIn
 
 
@@ -58,7 +59,7 @@ def action_form(kpis: Sequence[KpiSnapshot], month: dt.date) -> ActionIn | None:
     try:
         return ActionIn(title=title, owner=owner_name, due=due_date, kpi_key=kpi_key)
     except ValidationError as error:
-        st.error(f"The action was not added. {_first_problem(error)}")
+        st.error(f"The action was not added. {plain(_first_problem(error))}")
         return None
 
 

@@ -11,8 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from components.rag_badge import rag_badge_html
+from components.table_fit import fitted_columns
 from components.text import plain
 from metrics.catalog import MANDATE_TITLES, STANDARD_CATALOG, Mandate
+from metrics.formatting import mask_currency_text
 from metrics.periods import month_label
 from metrics.review import (
     ActionView,
@@ -32,7 +34,7 @@ from metrics.status import RAG_COLORS, RAG_LABELS, Rag
 def review_status(closed: bool, closed_by: str, closed_at: object, reopened: int) -> None:
     if closed:
         when = f" on {closed_at:%d %b %Y at %H:%M} UTC" if closed_at else ""
-        st.success(f"Closed by {closed_by}{when}. These are the figures as they were reviewed.",
+        st.success(f"Closed by {plain(closed_by)}{when}. These are the figures as they were reviewed.",
                    icon=":material/lock:")
     else:
         again = f" It was reopened {reopened} time(s); the history is below." if reopened else ""
@@ -49,7 +51,7 @@ def changes_since(differences: Sequence[Difference]) -> None:
                icon=":material/difference:")
     frame = pd.DataFrame([d.model_dump() for d in differences])
     frame.columns = ["What", "Field", "As reviewed", "Today"]
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(frame, hide_index=True, width="stretch", **fitted_columns(frame))
 
 
 def _status_style(value: str) -> str:
@@ -83,7 +85,7 @@ def scorecard_tables(snapshot: ReviewSnapshot) -> None:
             st.caption("No agreed KPI on this mandate.")
             continue
         styled = scorecard_frame(snapshot, kpis).style.map(_status_style, subset=["Status"])
-        st.dataframe(styled, hide_index=True, width="stretch")
+        st.dataframe(styled, hide_index=True, width="stretch", **fitted_columns(styled))
 
 
 def kpi_detail(snapshot: ReviewSnapshot, kpi: KpiSnapshot) -> None:
@@ -137,7 +139,7 @@ def actions_table(views: Sequence[ActionView]) -> None:
         return
     styled = action_frame(views).style.map(_action_style, subset=["Status"])
     st.dataframe(styled, hide_index=True, width="stretch",
-                 column_config={"Due": st.column_config.DateColumn(format="D MMM YYYY")})
+                 **fitted_columns(styled, {"Due": st.column_config.DateColumn(format="D MMM YYYY")}))
 
 
 def notes_list(notes: Sequence[NoteLine]) -> None:
@@ -145,3 +147,11 @@ def notes_list(notes: Sequence[NoteLine]) -> None:
         label = "Decision" if note.kind == "decision" else "Note"
         author = f" — {note.author}" if note.author else ""
         st.markdown(f"**{label}:** {plain(note.text)}{plain(author)}")
+
+
+def review_history(events: Sequence, mask_currency: bool = False) -> None:
+    """Who closed and reopened the month, when, and why (amounts in a reason masked in share-safe mode)."""
+    if not events:
+        return
+    lines = [f"{e.kind} by {e.by} on {e.at:%d %b %Y}" + (f" ({e.reason})" if e.reason else "") for e in events]
+    st.caption("History: " + "; ".join(plain(mask_currency_text(line) if mask_currency else line) for line in lines))

@@ -4,7 +4,6 @@ its target, the reconciliation table and the leadership system. Receives compute
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 import pandas as pd
@@ -12,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.rag_badge import rag_badge_html
+from components.table_fit import fitted_columns
 from components.text import plain
 from metrics.agreement import LITMUS_QUESTIONS, ROLE_TITLES, LeadershipSystem, Role
 from metrics.catalog import MANDATE_TITLES, Unit
@@ -25,6 +25,7 @@ from metrics.status import RAG_COLORS, RAG_LABELS, Rag
 TARGET_COLOR = "#6b7785"
 ACTUAL_COLOR = "#1f4e79"
 FONT = "Source Sans Pro, sans-serif"
+PCT_OF_TARGET, INDEXED = "% of target", "index, first month = 100"  # what a share-safe money chart shows
 
 
 def figure(value: float | None, unit: Unit, currency: str, safe: bool = False) -> str:
@@ -91,23 +92,55 @@ def _status_style(value: str) -> str:
 def mandate_table(lines: Sequence[KpiLine], currency: str, safe: bool = False) -> None:
     frame = mandate_frame(lines, currency, safe)
     styled = frame.style.map(_status_style, subset=["Status"])
-    st.dataframe(styled, hide_index=True, width="stretch", column_config={
+    st.dataframe(styled, hide_index=True, width="stretch", **fitted_columns(styled, {
         "Trend": st.column_config.LineChartColumn("12 months", width="small"),
-        "Confidence": st.column_config.TextColumn("Confidence (1–5)", width="medium"),
-        "Owner": st.column_config.TextColumn("Owner", width="medium"),
-    })
+        "Confidence": st.column_config.TextColumn("Confidence (1–5)"),
+    }))
+
+
+def pct_of_target(actual: float | None, target: float | None) -> float | None:
+    """An actual as a percentage of its target (100 = on target); None without both."""
+    return None if actual is None or not target else actual / target * 100
+
+
+def rebased_trend(line: KpiLine) -> tuple[list[float | None], list[float | None], str]:
+    """Share-safe values for a money KPI's chart, worked out before the chart is built so no amount reaches the
+    browser: each month's actual as % of its target against a target line at 100; without any target, the
+    actuals indexed (first month = 100). Returns the actuals, the target line and what the numbers are."""
+    actuals = [p.actual for p in line.trend]
+    if not any(p.target for p in line.trend):
+        return indexed(actuals), [None] * len(actuals), INDEXED
+    return ([pct_of_target(p.actual, p.target) for p in line.trend],
+            [100.0 if p.target else None for p in line.trend], PCT_OF_TARGET)
+
+
+def _rebased_text(value: float | None, meaning: str) -> str:
+    if value is None:
+        return "no data"
+    return f"{value:.0f}% of target" if meaning == PCT_OF_TARGET else f"{value:.0f} ({meaning})"
+
+
+def _trend_values(line: KpiLine, currency: str, safe: bool) -> tuple[list, list, list[str], list[str]]:
+    """The chart's actuals and targets with their hover texts: amounts, or rebased money in share-safe mode."""
+    if safe and line.unit == Unit.CURRENCY:
+        actuals, targets, meaning = rebased_trend(line)
+        return actuals, targets, [_rebased_text(v, meaning) for v in actuals], [_rebased_text(v, meaning)
+                                                                                for v in targets]
+    actuals, targets = [p.actual for p in line.trend], [p.target for p in line.trend]
+    return (actuals, targets, [figure(v, line.unit, currency) for v in actuals],
+            [figure(v, line.unit, currency) for v in targets])
 
 
 def trend_figure(line: KpiLine, currency: str, safe: bool = False) -> go.Figure:
-    """Twelve months of actuals, each point in its status colour, against the dashed target line."""
+    """Twelve months of actuals, each point in its status colour, against the dashed target line; in share-safe
+    mode money is charted as % of target (see ``rebased_trend``)."""
     labels = [month_label(p.month) for p in line.trend]
-    actual_text = [figure(p.actual, line.unit, currency, safe) for p in line.trend]
-    target_text = [figure(p.target, line.unit, currency, safe) for p in line.trend]
+    actuals, targets, actual_text, target_text = _trend_values(line, currency, safe)
     chart = go.Figure()
-    chart.add_trace(go.Scatter(x=labels, y=[p.target for p in line.trend], name="Target", mode="lines",
+    chart.add_trace(go.Scatter(x=labels, y=targets, name="Target", mode="lines",
                                line={"color": TARGET_COLOR, "dash": "dash", "width": 2}, customdata=target_text,
                                hovertemplate="Target %{x}: %{customdata}<extra></extra>"))
-    chart.add_trace(go.Scatter(x=labels, y=[p.actual for p in line.trend], name="Actual", mode="lines+markers",
+    chart.add_trace(go.Scatter(x=labels, y=actuals, name="Actual", mode="lines+markers",
                                line={"color": ACTUAL_COLOR, "width": 2}, customdata=actual_text,
                                marker={"size": 8, "color": [RAG_COLORS[p.rag] for p in line.trend]},
                                hovertemplate="Actual %{x}: %{customdata}<extra></extra>"))
@@ -121,7 +154,7 @@ def trend_figure(line: KpiLine, currency: str, safe: bool = False) -> go.Figure:
 
 def kpi_heading(line: KpiLine, currency: str, safe: bool = False) -> None:
     """A KPI's name, status chip, the month's figures and why it was chosen."""
-    st.markdown(f"**{html.escape(line.label)}** &nbsp; {rag_badge_html(line.rag)}", unsafe_allow_html=True)
+    st.markdown(f"**{plain(line.label)}** &nbsp; {rag_badge_html(line.rag)}", unsafe_allow_html=True)
     st.markdown(f"{actual_text(line, currency, safe)} against "
                 f"{figure(line.target, line.unit, currency, safe)} ({format_pct(line.variance_pct)}) · "
                 f"{streak_text(line)}".replace("$", "\\$"))

@@ -1,43 +1,19 @@
-"""Sparklines: twelve months at a glance, in one calm colour, gaps left where a month has no data."""
+"""Sparklines: twelve months at a glance, drawn by ``st.metric`` itself (one small Vega chart, no plotly figure).
+
+``metrics.one_view.chart_values`` decides what the line carries (percentages in points, money in whole units,
+or in share-safe mode an index), so the hover reads as the tile's scale says; a month without a value is a gap.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
-import plotly.graph_objects as go
-import streamlit as st
-
-from metrics.catalog import Unit
-from metrics.formatting import format_value
-from metrics.periods import Month, month_label
-
-LINE_COLOR = "#5b7fa6"
+MIN_POINTS = 2
 
 
-def sparkline_figure(months: Sequence[Month], values: Sequence[float | None], unit: Unit,
-                     currency: str = "USD", color: str = LINE_COLOR, mask_currency: bool = False) -> go.Figure:
-    """A tiny line without axes; hovering a point shows its month and formatted value (masked money in
-    share-safe mode: the line keeps its shape, the amounts go)."""
-    labels = [month_label(m) for m in months]
-    texts = [format_value(v, unit, currency, mask_currency) for v in values]
-    last = max((i for i, v in enumerate(values) if v is not None), default=None)
-    figure = go.Figure(go.Scatter(x=labels, y=list(values), mode="lines", line={"color": color, "width": 2},
-                                  connectgaps=False, customdata=texts,
-                                  hovertemplate="%{x}: %{customdata}<extra></extra>"))
-    if last is not None:
-        figure.add_trace(go.Scatter(x=[labels[last]], y=[values[last]], mode="markers", hoverinfo="skip",
-                                    marker={"color": color, "size": 6}))
-    figure.update_layout(height=56, margin={"l": 2, "r": 6, "t": 4, "b": 4}, showlegend=False,
-                         xaxis={"visible": False, "type": "category", "fixedrange": True},
-                         yaxis={"visible": False, "fixedrange": True},
-                         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
-    return figure
-
-
-def sparkline(months: Sequence[Month], values: Sequence[float | None], unit: Unit, currency: str = "USD",
-              color: str = LINE_COLOR, key: str | None = None, mask_currency: bool = False) -> None:
-    """Render a sparkline; nothing when fewer than two months have a value."""
-    if sum(v is not None for v in values) < 2:
-        return
-    st.plotly_chart(sparkline_figure(months, values, unit, currency, color, mask_currency), theme=None,
-                    config={"displayModeBar": False}, key=key)
+def metric_chart_data(values: Sequence[float | None]) -> list[float] | None:
+    """What ``st.metric(chart_data=…)`` takes: gaps as NaN (the line breaks there), None below two values."""
+    if sum(v is not None for v in values) < MIN_POINTS:
+        return None
+    return [math.nan if v is None else float(v) for v in values]

@@ -4,6 +4,7 @@ import db.access_models  # noqa: F401
 import db.delivery_models  # noqa: F401
 import db.import_models  # noqa: F401
 import db.indicator_models  # noqa: F401
+import db.layout  # noqa: F401
 import db.meeting_models  # noqa: F401
 import db.review_models  # noqa: F401
 import db.scorecard_models  # noqa: F401

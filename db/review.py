@@ -24,7 +24,7 @@ from db.scorecard import scorecard_for_month
 from metrics.catalog import Catalog
 from metrics.coverage import without_partial
 from metrics.drivers import effective_drivers
-from metrics.one_view import band_figures
+from metrics.one_view import band_figures, index_lines
 from metrics.periods import Month
 from metrics.refusal import Refused
 from metrics.review import (  # noqa: F401 - the write functions' input models, defined there
@@ -200,6 +200,7 @@ def live_snapshot(session: Session, workspace_id: int, month: Month, today: dt.d
         cards=with_targets(card_lines(band_figures(catalog, data, month)), scorecard),
         summary=month_summary(data, month, workspace.currency, catalog),
         vanity_traps=vanity_lines(catalog, vanity_traps(catalog, drivers, without_partial(data), month)),
+        index_lines=index_lines(without_partial(data), month, catalog),
         actions=actions_for_month(all_actions(session, workspace_id), month, as_of),
         notes=notes_for(session, workspace_id, month),
         taken_at=_now(),

@@ -303,3 +303,15 @@ WRITES = (add_member, remove_member, IndicatorIn, adopt_indicator, drop_indicato
           add_note, close_month, reopen_month, set_action_status, cast_vote, discard_draft, save_commentary, save_draft,
           save_leadership_system, sign_agreement, archive_company, delete_company, rename_company, set_logo,
           unarchive_company)
+
+
+# --- The One View's tile layout (pinned, hidden and ordered tiles, per company) ---------------------
+
+from db import layout  # noqa: E402
+from db.layout import save_tile_layout  # noqa: E402, F401 - run inside ``write``, as the writes above
+from metrics.one_view import TileLayout  # noqa: E402
+
+
+def tile_layout(scope: Scope) -> TileLayout:
+    """How the company arranged its One View tiles (empty: the standard arrangement)."""
+    return _read(layout.tile_layout, scope)

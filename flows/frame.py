@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
@@ -26,10 +26,11 @@ from streamlit.navigation.page import StreamlitPage
 from components.client_banner import client_banner
 from components.company_form import CompanyDraft
 from components.persistent_select import persistent_selectbox
+from components.presentation import CLIENT_PARAM  # ?client=<slug>: the company a link opens
 from components.text import plain
 from components.welcome import welcome
 from db import service
-from db.access import SINGLE_USER, Identity, NoAccess, Scope
+from db.access import ROLE_TITLES, SINGLE_USER, Identity, NoAccess, Scope
 from db.engine import engine_for, session_scope
 from db.workspaces import create_company, find_company, unarchive_company
 from flows.saving import attempt
@@ -45,6 +46,7 @@ FRAME_KEY = "_frame_ready"
 DEEP_LINK_KEY = "_deep_link"
 ADDED_KEY = "_company_added"
 SIGNED_IN_KEY = "_signed_in_noted"
+CLIENT_SEEN_KEY = "_client_in_address"  # the slug this session last followed or wrote: a new one is a new request
 _start_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alignboard-start")
 _start_lock = threading.Lock()
 _start_ups: dict[tuple[str, bool], Future[None]] = {}
@@ -92,7 +94,7 @@ def follow_deep_link(pages: Iterable[StreamlitPage]) -> None:
     wanted = st.session_state.pop(DEEP_LINK_KEY, None)
     match = next((page for page in pages if wanted and page.url_path == wanted), None)
     if match is not None:
-        st.switch_page(match)
+        st.switch_page(match, query_params=st.query_params.to_dict())  # ?present=1&client=… go along
 
 
 def through_the_frame() -> None:
@@ -101,7 +103,7 @@ def through_the_frame() -> None:
         # A fresh server opened at a page's own address runs that page without app.py (Streamlit's
         # pages/ folder convention): go through the frame so the database and picker are ready.
         st.session_state[DEEP_LINK_KEY] = urlparse(st.context.url).path.strip("/").rsplit("/", 1)[-1]
-        st.switch_page("app.py")
+        st.switch_page("app.py", query_params=st.query_params.to_dict())
 
 
 # --- Who is asking -------------------------------------------------------------------------------
@@ -126,12 +128,10 @@ def current_identity() -> Identity:
     if not st.user.is_logged_in:
         sign_in_screen()
         st.stop()
-    identity = Identity(email=str(st.user.get("email") or "").lower(), name=str(st.user.get("name") or ""),
-                        verified=True)
-    if not identity.email:
-        st.error("Your sign-in provider gave no e-mail address, and access is granted by address. Ask the "
-                 "administrator to add the `email` scope.")
-        st.button("Sign out", on_click=st.logout)
+    identity = Identity(email=str(st.user.get("email") or "").strip().lower(),
+                        name=str(st.user.get("name") or "").strip(), verified=True)
+    if not identity.email or st.user.get("email_verified") is False:
+        address_refused(identity)
         st.stop()
     if st.session_state.get(SIGNED_IN_KEY) != identity.email:
         service.note_sign_in(identity)
@@ -140,21 +140,51 @@ def current_identity() -> Identity:
 
 
 def sign_in_screen() -> None:
+    """The one screen before sign-in: no page list and nothing of any company, only the way to sign in."""
+    _screen_alone(_sign_in_page)
+
+
+def _screen_alone(draw: Callable[[], None]) -> None:
+    """Run ``draw`` as the only page, with no page list: before sign-in no page of the app may be opened."""
+    st.navigation([st.Page(draw, title="Sign in", url_path="sign-in", icon=":material/login:")],
+                  position="hidden").run()
+
+
+def _sign_in_page() -> None:
     st.title("Alignboard")
     st.markdown("Sign in to see your companies. Access is given by e-mail address: an advisor of your company "
                 "invites you, and your access starts the first time you sign in with that address.")
     st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login)
 
 
+def address_refused(identity: Identity) -> None:
+    """Access is granted by address, so an address the provider did not give, or has not verified, opens nothing."""
+    _screen_alone(lambda: _address_refused_page(identity))
+
+
+def _address_refused_page(identity: Identity) -> None:
+    st.title("Alignboard")
+    if identity.email:
+        st.error(f"Your sign-in provider has not verified the address {plain(identity.email)}, and access is "
+                 "granted by address. Verify it with your provider (or ask its administrator to), then sign in "
+                 "again.", icon=":material/gpp_bad:")
+    else:
+        st.error("Your sign-in provider gave no e-mail address, and access is granted by address. Ask its "
+                 "administrator to add the `email` scope for Alignboard.", icon=":material/gpp_bad:")
+    st.button("Sign out", on_click=st.logout, icon=":material/logout:")
+
+
 def who_line(identity: Identity, scope: Scope | None) -> None:
-    """The sidebar says how the app knows who you are: signed in as whom, or single-user mode."""
+    """The sidebar says how the app knows who you are: signed in as whom, with which roles here, or single-user
+    mode."""
     if single_user():
         st.sidebar.caption(":material/person: **Single-user mode** — sign-in is off. Names you type are recorded "
                            "as unverified.")
         return
-    roles = ", ".join(sorted(r.value.upper() if r.value in ("ceo", "cmo") else r.value for r in scope.roles)) \
-        if scope else "no company"
-    st.sidebar.caption(f":material/verified_user: Signed in as **{plain(identity.label)}** · {plain(roles)}")
+    roles = ", ".join(ROLE_TITLES[role] for role in sorted(scope.roles)) if scope else "no company yet"
+    person = f"**{plain(identity.name)}** ({plain(identity.email)})" if identity.name else \
+        f"**{plain(identity.email)}**"
+    st.sidebar.caption(f":material/verified_user: Signed in as {person} · {plain(roles)}")
     st.sidebar.button("Sign out", on_click=st.logout, key="sign_out", type="tertiary", icon=":material/logout:")
 
 
@@ -178,6 +208,7 @@ def frame_scope(identity: Identity) -> Scope | None:
     options = companies(identity)
     if not options:
         return None
+    follow_client_in_address(options)
     ids = [w["id"] for w in options]
     if st.session_state.get(WORKSPACE_KEY) not in ids:
         st.session_state[WORKSPACE_KEY] = ids[0]
@@ -187,6 +218,49 @@ def frame_scope(identity: Identity) -> Scope | None:
         return service.open_scope(identity, st.session_state[WORKSPACE_KEY], single_user=single_user())
     except NoAccess:
         return None
+
+
+def company_in_address(slug: str, options: Iterable[dict]) -> int | None:
+    """The company a link names by its slug, among those the person may open (None: not one of them)."""
+    return next((w["id"] for w in options if w["slug"] == slug), None)
+
+
+def follow_client_in_address(options: list[dict]) -> None:
+    """Open the company named in the address (``?client=<slug>``) when the person may open it; otherwise say
+    it is not available, without naming or showing it, and stop. A slug already followed (or written by
+    ``keep_client_in_address``) is not followed again, so the picker's choice stands."""
+    slug = st.query_params.get(CLIENT_PARAM)
+    if not slug or slug == st.session_state.get(CLIENT_SEEN_KEY):
+        return
+    chosen = company_in_address(slug, options)
+    if chosen is None:
+        company_not_available()
+        st.stop()
+    st.session_state[WORKSPACE_KEY] = chosen
+    st.session_state[CLIENT_SEEN_KEY] = slug
+
+
+def _forget_client_in_address() -> None:
+    st.query_params.pop(CLIENT_PARAM, None)
+    st.session_state.pop(CLIENT_SEEN_KEY, None)
+
+
+def company_not_available() -> None:
+    """The one answer for a link to a company the person may not open, or that does not exist (or no longer)."""
+    st.title("Company not available")
+    st.info("The company in this link is not available to you: it may have been archived or deleted, or you are "
+            "not a member of it. Ask the company's advisor for access, or open one of your own companies.",
+            icon=":material/lock:")
+    st.button("Open my companies", icon=":material/domain:", on_click=_forget_client_in_address)
+
+
+def keep_client_in_address(workspace: dict | None) -> None:
+    """Keep ``?client=<slug>`` of the open company in the address, so a reload or a copied link opens it."""
+    if workspace is None:
+        return
+    if st.query_params.get(CLIENT_PARAM) != workspace["slug"]:
+        st.query_params[CLIENT_PARAM] = workspace["slug"]
+    st.session_state[CLIENT_SEEN_KEY] = workspace["slug"]
 
 
 def current_scope() -> Scope:

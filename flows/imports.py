@@ -126,7 +126,7 @@ def preset_saver(scope: Scope, mapping: ImportMapping, by: str) -> None:
         if save(scope, Permission.IMPORT, "preset.saved",
                 lambda session: save_preset(session, scope.workspace_id, name, mapping, scope.named(by)),
                 typed_name=by, detail={"preset": name.strip()}):
-            st.toast(f"Preset '{name.strip()}' saved.")
+            st.toast(f"Preset '{plain(name.strip())}' saved.")
 
 
 def fingerprint(scope: Scope, table: SourceTable, mapping: ImportMapping) -> str:

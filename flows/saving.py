@@ -35,7 +35,7 @@ def attempt(run: Callable[[], T], show: Callable[[Refused], None] | None = None)
     try:
         return True, run()
     except WriteBusy as busy:
-        st.warning(str(busy), icon=":material/hourglass:")
+        st.warning(plain(str(busy)), icon=":material/hourglass:")
     except Refused as error:
         if show is not None:
             show(error)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from components.text import plain
 from db import service
 from db.access import Permission, Scope
 from db.sources import SourceOfRecord, clear_source_of_record, set_source_of_record
@@ -43,7 +44,7 @@ def source_of_record_section(scope: Scope, catalog: Catalog, by: str = "") -> No
     sources, records = service.metric_sources(scope), service.sources_of_record(scope)
     st.caption(EXPLANATION)
     if SAVED_KEY in st.session_state:
-        st.success(st.session_state.pop(SAVED_KEY))
+        st.success(plain(st.session_state.pop(SAVED_KEY)))
     keys = sorted({k for k, names in sources.items() if len(names) > 1} | set(records),
                   key=lambda k: _label(catalog, k))
     if not keys:

@@ -88,7 +88,7 @@ def source_panel(scope: Scope, workspace: dict, source: SqlSourceView, catalog: 
     if delete_cell.button("Delete this source", key=f"sql_delete_{source.id}") and _write(
             scope, lambda session: delete_sql_source(session, scope.workspace_id, source.id, actor=scope.named(by),
                                                      can_manage_sources=True), by):
-        st.toast(f"SQL source '{source.name}' deleted.")
+        st.toast(f"SQL source '{plain(source.name)}' deleted.")
         return
     _change_form(scope, source, by)
     if source.id in tables:
@@ -112,7 +112,7 @@ def _change_form(scope: Scope, source: SqlSourceView, by: str) -> None:
         return
     if _write(scope, lambda session: change_sql_source(session, scope.workspace_id, source.id, data,
                                                        actor=scope.named(by), can_manage_sources=True), by):
-        st.toast(f"SQL source '{data.name}' saved.")
+        st.toast(f"SQL source '{plain(data.name)}' saved.")
         st.rerun()
 
 

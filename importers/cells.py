@@ -106,12 +106,29 @@ def _mixed_numbers(values: pd.Series, decimal: str, hint: str) -> NumberColumn:
     is_number = values.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool)).to_numpy(
         dtype=bool)
     result = _text_numbers(values.where(is_text).astype("str"), decimal, hint)
-    numbers = pd.to_numeric(values.where(is_number), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    numbers = _as_floats(values.where(is_number))
     finite = np.isfinite(numbers)
     result.values = np.where(is_number & finite, numbers, result.values)
     other = values.notna().to_numpy() & ~is_text & ~is_number
     result.bad = result.bad | other | (is_number & ~finite & ~np.isnan(numbers))
     return result
+
+
+def _as_floats(values: pd.Series) -> np.ndarray:
+    """Numbers as floats; an integer beyond any float (a 400-digit cell) becomes infinity, so it is refused."""
+    try:
+        return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    except OverflowError:
+        return np.array([_as_float(v) for v in values.tolist()], dtype=float)
+
+
+def _as_float(value: object) -> float:
+    try:
+        return float(value) if value is not None and not pd.isna(value) else np.nan
+    except OverflowError:
+        return np.inf
+    except (TypeError, ValueError):
+        return np.nan
 
 
 def _text_numbers(text: pd.Series, decimal: str, hint: str) -> NumberColumn:
@@ -488,9 +505,13 @@ def _date_object(value: object) -> np.datetime64 | None:
     if isinstance(value, dt.date):
         return safe_ns(np.array([value], dtype="datetime64[D]"))[0]
     if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
-        if float(value).is_integer() and 19000101 <= value <= 21001231:  # 20260301 written as a number
-            return pd.to_datetime(str(int(value)), format="%Y%m%d", errors="coerce").to_datetime64()
-        return _serial(float(value))
+        try:
+            number = float(value)
+        except OverflowError:
+            return None  # an integer of hundreds of digits: no date
+        if number.is_integer() and 19000101 <= number <= 21001231:  # 20260301 written as a number
+            return pd.to_datetime(str(int(number)), format="%Y%m%d", errors="coerce").to_datetime64()
+        return _serial(number)
     return None
 
 

@@ -7,6 +7,7 @@ problem are left out of the result and the problems are returned together, so no
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -262,7 +263,8 @@ def check_mapping(mapping: ImportMapping, table: SourceTable, catalog: Catalog, 
                   log: ProblemLog, today: dt.date | None = None) -> bool:
     """Problems with the mapping as a whole; False when the table cannot be converted with it."""
     before = len(log.problems)
-    columns = {c: ch for c, ch in mapping.columns.items() if c in table.columns}
+    present = set(table.columns)  # once: a lookup per column in a list would be quadratic in wide files
+    columns = {c: ch for c, ch in mapping.columns.items() if c in present}
     for role in REQUIRED[mapping.layout]:
         if role == Role.DATE and mapping.whole_file_month:
             continue  # an undated export: every row belongs to that month
@@ -282,7 +284,7 @@ def check_mapping(mapping: ImportMapping, table: SourceTable, catalog: Catalog, 
     convertible = len(log.problems) == before
     if convertible and mapping.layout in (Layout.WIDE, Layout.AD_PLATFORM):
         for column, key in mapping.metric_columns().items():  # wrong units: still check every row as well
-            if column in table.columns:
+            if column in present:
                 _check_header_unit(column, catalog[key], currency, log)
     return convertible
 
@@ -310,7 +312,8 @@ def _check_whole_file_month(mapping: ImportMapping, columns: dict[str, ColumnCho
 
 
 def _check_metric_columns(mapping: ImportMapping, table: SourceTable, catalog: Catalog, log: ProblemLog) -> None:
-    metrics = {c: k for c, k in mapping.metric_columns().items() if c in table.columns}
+    present = set(table.columns)
+    metrics = {c: k for c, k in mapping.metric_columns().items() if c in present}
     if not metrics:
         log.column(None, "map at least one column to a metric")
     by_metric: dict[str, list[str]] = {}
@@ -346,7 +349,8 @@ def _check_channels(mapping: ImportMapping, columns: list[str], metric: Metric, 
         log.column(listed, f"{listed} are {each} mapped to {metric.label}: give each a channel name to keep them "
                            f"as channels, or ignore {'one' if len(columns) == 2 else 'all but one'}")
         return
-    for name in sorted({n for n in names if names.count(n) > 1}):
+    counts = Counter(names)  # counted once: names.count() per name would be quadratic in wide files
+    for name in sorted(n for n, count in counts.items() if count > 1):
         alike = [c for c, n in zip(columns, names, strict=True) if n == name]
         log.column(", ".join(alike), f"{', '.join(alike)} are mapped to {metric.label} with the same channel name "
                                      f"'{channel_of(mapping.columns[alike[0]])}': give each a channel name of its own")

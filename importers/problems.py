@@ -8,9 +8,26 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from metrics.validation import MAX_PROBLEMS, Problem
+from metrics.validation import MAX_PROBLEMS, ImportRejected, Problem
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+OUR_FAULT = ("the file could not be read because of a fault on our side (it has been logged); nothing was "
+             "imported. Try again, or save the file as CSV and import that")
+
+
+def refuse(file_name: str, reason: str) -> ImportRejected:
+    """The whole file refused, with why: nothing of it is read further, nothing is written."""
+    return ImportRejected([Problem(file=file_name, reason=reason)])
+
+
+class ReadFailure(ImportRejected):
+    """A file broke the reader in a way it does not foresee: the details are logged, the person is told plainly.
+
+    Distinct from the refusals of bad files so the fault run and the tests can count it as a fault of ours.
+    """
+
+    def __init__(self, file_name: str) -> None:
+        super().__init__([Problem(file=file_name, reason=OUR_FAULT)])
 
 
 def show(value: object, limit: int = 40) -> str:

@@ -9,18 +9,23 @@ import codecs
 import csv
 import hashlib
 import io
+import logging
 import re
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from importers.limits import MB, ReadLimits, setting_note, size_text
+from importers.problems import ReadFailure, refuse
+from importers.workbook import SheetRows, check_archive, open_workbook, sheet_rows
 from metrics.validation import ImportRejected, Problem
 
+log = logging.getLogger(__name__)
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 SNIFF_BYTES = 256 * 1024
 SNIFF_LINES = 60
@@ -29,6 +34,8 @@ DICTIONARY_LIMIT = 65_536  # text columns with fewer distinct values per block a
 TOTALS = re.compile(r"^\s*(grand\s+total|totals?|sum|summe|gesamt\w*|totaal|totale|totaux|suma)\b", re.IGNORECASE)
 EXCEL_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
+HEADER_LENGTH = 255  # longer header cells are cut: a name is for telling columns apart, not for holding data
+SCAN_BYTES = MB  # line lengths are measured this much at a time (its line ends take 8 bytes each)
 
 
 @dataclass
@@ -48,10 +55,11 @@ class SourceTable:
     sheets: list[str] = field(default_factory=list)  # an Excel workbook's sheet names
     notes: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    blank_rows: int = 0  # empty sheet rows between the data rows, never read into ``frame``
 
     @property
     def columns(self) -> list[str]:
-        return [str(c) for c in self.frame.columns]
+        return [str(c) for c in self.frame.columns.tolist()]  # tolist: iterating an Arrow-backed index is slow
 
     def samples(self, column: str, count: int = 3) -> list[str]:
         """A few non-blank values of a column, as text, to show beside the mapping."""
@@ -71,10 +79,6 @@ class SourceTable:
         return ", ".join(parts)
 
 
-def refuse(file_name: str, reason: str) -> ImportRejected:
-    return ImportRejected([Problem(file=file_name, reason=reason)])
-
-
 def check_size(file_name: str, size: int, max_mb: int) -> None:
     """Refuse files above the configured limit before reading them."""
     if size > max_mb * 1024 * 1024:
@@ -83,24 +87,37 @@ def check_size(file_name: str, size: int, max_mb: int) -> None:
 
 
 def read_file(file_name: str, data: bytes, max_mb: int = 200, sheet: str | None = None,
-              decimal: str | None = None) -> SourceTable:
+              decimal: str | None = None, limits: ReadLimits | None = None) -> SourceTable:
     """Read a CSV or Excel file's bytes into a table; raises ImportRejected when it cannot be read at all.
 
-    ``decimal`` ("." or ",") overrides the decimal mark guessed from a CSV's separator.
+    ``decimal`` ("." or ",") overrides the decimal mark guessed from a CSV's separator. ``limits`` bound what
+    is read (the ALIGNBOARD_MAX_* settings by default); a file beyond one is refused before it is built.
     """
     check_size(file_name, len(data), max_mb)
     if not data or data.isspace():
         raise refuse(file_name, "the file is empty")
     if data.startswith(OLD_EXCEL_MAGIC):
         raise refuse(file_name, "this is an old Excel (.xls) file: save it as .xlsx or CSV and import that")
+    limits = limits or ReadLimits.configured()
+    try:
+        return finish(read_bytes(file_name, data, sheet, decimal if decimal in (".", ",") else None, limits))
+    except ImportRejected:
+        raise
+    except Exception as error:  # noqa: BLE001 - ours, not the file's: logged in full, told plainly
+        log.exception("reading %s failed", file_name)
+        raise ReadFailure(file_name) from error
+
+
+def read_bytes(file_name: str, data: bytes, sheet: str | None, decimal: str | None,
+               limits: ReadLimits) -> SourceTable:
     with ThreadPoolExecutor(max_workers=1) as pool:  # hashing releases the GIL: digest while parsing
         digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
         if data.startswith(EXCEL_MAGIC):
-            table = read_excel(file_name, data, sheet)
+            table = read_excel(file_name, data, sheet, limits)
         else:
-            table = read_csv(file_name, data, decimal if decimal in (".", ",") else None)
+            table = read_csv(file_name, data, decimal, limits)
         table.digest = digest.result()
-    return finish(table)
+    return table
 
 
 def table_from_frame(name: str, frame: pd.DataFrame, kind: str = "sql") -> SourceTable:
@@ -117,7 +134,7 @@ def table_from_frame(name: str, frame: pd.DataFrame, kind: str = "sql") -> Sourc
 def decode(data: bytes) -> tuple[str, bytes]:
     """The encoding's name and the bytes as UTF-8 without a byte-order mark."""
     if data.startswith(codecs.BOM_UTF8):
-        return "UTF-8 with BOM", data[len(codecs.BOM_UTF8):]
+        return "UTF-8 with BOM", valid_utf8(data[len(codecs.BOM_UTF8):])
     for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return "UTF-16", data.decode(codec, errors="replace").encode("utf-8")
@@ -135,25 +152,97 @@ def decode(data: bytes) -> tuple[str, bytes]:
     return "Latin-1", data.decode("latin-1").encode("utf-8")
 
 
+def valid_utf8(data: bytes) -> bytes:
+    """UTF-8 as it is, or with its broken sequences (a file cut in the middle of a character) replaced."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace").encode("utf-8")
+    return data
+
+
 # --- CSV -----------------------------------------------------------------------------------------
 
 
-def read_csv(file_name: str, data: bytes, decimal: str | None = None) -> SourceTable:
+def read_csv(file_name: str, data: bytes, decimal: str | None = None,
+             limits: ReadLimits | None = None) -> SourceTable:
     """A CSV (or tab-separated) file; ``decimal`` overrides the decimal mark its separator suggests."""
+    limits = limits or ReadLimits()
     encoding, text = decode(data)
     if b"\x00" in text:
         text = text.replace(b"\x00", b"")  # NUL bytes only come from broken or hostile files
-    lines = sample_lines(text)
-    separator = sniff_separator(lines)
-    header_index = header_line(lines, separator)
-    header = unique_headers(next(csv.reader([lines[header_index]], delimiter=separator), []))
+    check_line_lengths(file_name, text, limits)
+    separator, header_index, header = csv_header(file_name, text, limits)
+    lines_below = text.count(b"\n") + (not text.endswith(b"\n")) - header_index - 1  # rows, unless quoted
+    check_csv_size(file_name, len(header), lines_below, limits, "about ")
     decimal = decimal or ("," if separator == ";" else ".")
     frame, rows, problems = fast_csv(text, separator, header_index, len(header), decimal)
     if frame is None:
         frame, rows, problems = exact_csv(file_name, text, separator, header_index, len(header))
+    check_csv_size(file_name, len(header), len(frame), limits)
     frame.columns = header
     return SourceTable(file_name=file_name, frame=frame, rows=rows, kind="csv", encoding=encoding,
                        separator=separator, header_row=header_index + 1, decimal_hint=decimal, problems=problems)
+
+
+def csv_header(file_name: str, text: bytes, limits: ReadLimits) -> tuple[str, int, list[str]]:
+    """The separator, the header's index among the first lines, and its column names."""
+    allow_fields_of(limits.line_bytes)
+    lines = sample_lines(text)
+    try:
+        separator = sniff_separator(lines)
+        header_index = header_line(lines, separator)
+        record = next(csv.reader([lines[header_index]], delimiter=separator), [])
+    except csv.Error as error:
+        raise refuse(file_name, f"not a readable CSV file in its first lines: {error}") from error
+    if not any(cell.strip() for cell in record):
+        raise refuse(file_name, f"no columns found in the first {len(lines):,} lines: is this a table?")
+    return separator, header_index, unique_headers(record)
+
+
+def check_line_lengths(file_name: str, text: bytes, limits: ReadLimits) -> None:
+    """Refuse a file with a line longer than the limit, before it is parsed (a CSV line is a row)."""
+    start = first_long_line(text, limits.line_bytes)
+    if start is None:
+        return
+    end = next((i for i in (text.find(b"\n", start), text.find(b"\r", start)) if i >= 0), len(text))
+    line = text.count(b"\n", 0, start) + 1
+    raise refuse(file_name, f"line {line:,} is {size_text(end - start)} long; imports read lines of at most "
+                            f"{size_text(limits.line_bytes)} {setting_note('line_bytes')}. Is this a CSV file?")
+
+
+def first_long_line(text: bytes, most: int) -> int | None:
+    """Where the first line longer than ``most`` bytes starts (line ends: \\n, \\r or both), None if none is."""
+    if len(text) <= most:
+        return None
+    codes = np.frombuffer(text, dtype=np.uint8)
+    previous = -1  # position of the last line end seen
+    for start in range(0, len(codes), SCAN_BYTES):
+        chunk = codes[start:start + SCAN_BYTES]
+        ends = np.flatnonzero((chunk == 10) | (chunk == 13)) + start
+        if ends.size:
+            gaps = np.diff(ends, prepend=previous) - 1
+            long = np.flatnonzero(gaps > most)
+            if long.size:
+                return int(ends[long[0]] - gaps[long[0]])
+            previous = int(ends[-1])
+    return previous + 1 if len(codes) - previous - 1 > most else None
+
+
+def allow_fields_of(size: int) -> None:
+    """Python's csv module stops at cells of 128 KB: a cell may be as long as a line may be."""
+    if csv.field_size_limit() < size:
+        csv.field_size_limit(size)
+
+
+def check_csv_size(file_name: str, width: int, rows: int, limits: ReadLimits, about: str = "") -> None:
+    """Refuse a table wider, or with more cells, than the limits; ``about`` when ``rows`` counts lines."""
+    if width > limits.columns:
+        raise refuse(file_name, f"the header has {width:,} columns; imports read at most {limits.columns:,} "
+                                f"{setting_note('columns')}")
+    if max(rows, 0) * width > limits.cells:
+        raise refuse(file_name, f"the file has {about}{rows:,} rows of {width:,} columns, {about}{rows * width:,} "
+                                f"cells; imports read at most {limits.cells:,} {setting_note('cells')}")
 
 
 def sample_lines(text: bytes) -> list[str]:
@@ -194,15 +283,31 @@ def header_index(rows: list[list]) -> int:
 
 
 def unique_headers(names: list) -> list[str]:
-    """Blank headers get a position name, repeated ones a number, so every column can be told apart."""
-    seen: dict[str, int] = {}
-    result = []
-    for position, raw in enumerate(names, start=1):
-        name = str(raw).replace("\ufeff", "").strip() if raw is not None else ""
-        name = name or f"Column {position}"
-        seen[name] = seen.get(name, 0) + 1
-        result.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    """Blank headers get a position name, repeated ones a number, so every column can be told apart.
+
+    A number never takes a name the file itself uses: Revenue, Revenue, Revenue (2) becomes Revenue,
+    Revenue (3), Revenue (2).
+    """
+    wanted = [header_name(raw) or f"Column {position}" for position, raw in enumerate(names, start=1)]
+    taken = set(wanted)
+    result: list[str] = []
+    first: set[str] = set()
+    for name in wanted:
+        if name not in first:
+            first.add(name)
+            result.append(name)
+            continue
+        number = 2
+        while f"{name} ({number})" in taken:
+            number += 1
+        taken.add(f"{name} ({number})")
+        result.append(f"{name} ({number})")
     return result
+
+
+def header_name(raw: object) -> str:
+    name = str(raw).replace("\ufeff", "").strip() if raw is not None else ""
+    return name if len(name) <= HEADER_LENGTH else name[:HEADER_LENGTH - 1].rstrip() + "…"
 
 
 def fast_csv(text: bytes, separator: str, header_index: int, width: int,
@@ -220,8 +325,7 @@ def fast_csv(text: bytes, separator: str, header_index: int, width: int,
                 pa.BufferReader(text),
                 read_options=pa_csv.ReadOptions(skip_rows=header_index + 1, column_names=names),
                 parse_options=pa_csv.ParseOptions(delimiter=separator, ignore_empty_lines=False,
-                                                  invalid_row_handler=lambda row, found=invalid: found.append(row)
-                                                  or "skip"),
+                                                  invalid_row_handler=lambda row, found=invalid: _first(found, row)),
                 convert_options=pa_csv.ConvertOptions(
                     column_types=column_types, strings_can_be_null=True, quoted_strings_can_be_null=True,
                     decimal_point=decimal, auto_dict_encode=True, auto_dict_max_cardinality=DICTIONARY_LIMIT),
@@ -230,9 +334,23 @@ def fast_csv(text: bytes, separator: str, header_index: int, width: int,
             continue  # a column typed from the first block failed later on: read everything as text
         if invalid or not _one_line_per_row(text, header_index, table.num_rows):
             break
+        if not column_types and _has_infinity(table):
+            continue  # "1e309" read as infinity: as text, the problem can quote the cell as it is written
         rows = np.arange(table.num_rows, dtype=np.int64) + header_index + 2
         return table.to_pandas(date_as_object=False), rows, []
     return None, np.empty(0, dtype=np.int64), []
+
+
+def _has_infinity(table: pa.Table) -> bool:
+    return any(pa.types.is_floating(column.type) and bool(pc.any(pc.is_inf(column)).as_py())
+               for column in table.columns)
+
+
+def _first(found: list[object], row: object) -> str:
+    """Keep the first ragged row only: one is enough to hand the file to the exact reader."""
+    if not found:
+        found.append(row)
+    return "skip"
 
 
 def _one_line_per_row(text: bytes, header_index: int, row_count: int) -> bool:
@@ -263,6 +381,10 @@ def exact_csv(file_name: str, text: bytes, separator: str, header_index: int,
             records.append((cells + [None] * width)[:width])
             rows.append(start)
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise refuse(file_name, f"a cell that starts near line {previous_line + 1:,} runs longer than "
+                                    f"{size_text(csv.field_size_limit())}: is a quote (\") never closed? "
+                                    f"{setting_note('line_bytes')}") from error
         raise refuse(file_name, f"not a readable CSV file near line {previous_line + 1}: {error}") from error
     frame = pd.DataFrame(records, columns=[f"c{i}" for i in range(width)], dtype="str")
     return frame, np.asarray(rows, dtype=np.int64), problems
@@ -271,55 +393,34 @@ def exact_csv(file_name: str, text: bytes, separator: str, header_index: int,
 # --- Excel ---------------------------------------------------------------------------------------
 
 
-def read_excel(file_name: str, data: bytes, sheet: str | None = None) -> SourceTable:
+def read_excel(file_name: str, data: bytes, sheet: str | None = None,
+               limits: ReadLimits | None = None) -> SourceTable:
     """The chosen sheet (or the first with data) of an .xlsx workbook, cell values as Excel stores them."""
-    import openpyxl  # imported here: only Excel files need it
-    from openpyxl.utils.exceptions import InvalidFileException
-
+    limits = limits or ReadLimits()
+    check_archive(file_name, data, limits)
+    workbook = open_workbook(file_name, data, limits)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
-        raise refuse(file_name, "not a readable Excel (.xlsx) file") from error
-    try:
-        worksheet = pick_sheet(file_name, workbook, sheet)
-        rows = [list(r) for r in worksheet.iter_rows(values_only=True)]
-        sheets = list(workbook.sheetnames)
-    except ImportRejected:
-        raise
-    except (KeyError, ValueError, TypeError, OSError, zipfile.BadZipFile) as error:
-        raise refuse(file_name, "the Excel file is damaged and cannot be read") from error
+        rows = sheet_rows(file_name, workbook, sheet, limits)
     finally:
-        workbook.close()
-    table = excel_table(file_name, worksheet.title, rows)
-    table.sheets = sheets
+        workbook.archive.close()
+    table = excel_table(file_name, rows)
+    table.sheets = list(workbook.sheets)
     return table
 
 
-def pick_sheet(file_name: str, workbook, sheet: str | None):  # noqa: ANN001, ANN201 - openpyxl objects
-    if sheet is not None:
-        if sheet not in workbook.sheetnames:
-            raise refuse(file_name, f"there is no sheet called '{sheet}' (sheets: {', '.join(workbook.sheetnames)})")
-        return workbook[sheet]
-    for worksheet in workbook.worksheets:
-        if worksheet.max_row and worksheet.max_row > 1:
-            return worksheet
-    return workbook.worksheets[0]
-
-
-def excel_table(file_name: str, sheet: str, rows: list[list]) -> SourceTable:
-    cleaned = [[None if isinstance(c, str) and not c.strip() else c for c in r] for r in rows]
-    if not any(any(c is not None for c in r) for r in cleaned):
-        raise refuse(file_name, f"the sheet '{sheet}' is empty")
-    start = header_index(cleaned[:HEADER_SEARCH_ROWS])
-    width = max(len(r) for r in cleaned)
-    while width > 1 and all(len(r) < width or r[width - 1] is None for r in cleaned):
-        width -= 1
-    header = unique_headers((cleaned[start] + [None] * width)[:width])
-    body = [(r + [None] * width)[:width] for r in cleaned[start + 1:]]
+def excel_table(file_name: str, sheet: SheetRows) -> SourceTable:
+    """The header found among the sheet's first rows, the rows below it as the table (sheet row numbers kept)."""
+    values = sheet.values
+    if not values:
+        raise refuse(file_name, f"the sheet '{sheet.title}' is empty")
+    start = header_index(values[:HEADER_SEARCH_ROWS])
+    header = unique_headers(values[start])
+    body = values[start + 1:]
     frame = pd.DataFrame(body, columns=header, dtype=object) if body else pd.DataFrame(columns=header, dtype=object)
-    rows_numbers = np.arange(len(body), dtype=np.int64) + start + 2
-    return SourceTable(file_name=file_name, frame=frame, rows=rows_numbers, kind="xlsx", sheet=sheet,
-                       header_row=start + 1)
+    numbers = np.asarray(sheet.numbers[start + 1:], dtype=np.int64)
+    blank = int(numbers[-1] - sheet.numbers[start]) - len(body) if body else 0
+    return SourceTable(file_name=file_name, frame=frame, rows=numbers, kind="xlsx", sheet=sheet.title,
+                       header_row=sheet.numbers[start], blank_rows=blank)
 
 
 # --- Blank rows and totals ----------------------------------------------------------------------
@@ -333,8 +434,8 @@ def finish(table: SourceTable) -> SourceTable:
     blank = frame.isna().all(axis=1).to_numpy()
     totals = trailing_totals(frame, blank)
     keep = ~(blank | totals)
-    if blank.any():
-        table.notes.append(f"Skipped {int(blank.sum()):,} blank row(s).")
+    if blank.any() or table.blank_rows:
+        table.notes.append(f"Skipped {int(blank.sum()) + table.blank_rows:,} blank row(s).")
     if totals.any():
         lines = ", ".join(str(r) for r in table.rows[totals][:5])
         table.notes.append(f"Skipped the totals row(s) at the end (row {lines}).")

@@ -9,6 +9,7 @@ and last year's figures are never mapped to a metric that is added up.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -104,12 +105,15 @@ def _profile_column(name: str, values: pd.Series, hint: str) -> ColumnProfile:
         numbers = NumberColumn(np.full(len(filled), np.nan), *[np.zeros(len(filled), dtype=bool)] * 2, None)
     else:
         numbers = parse_numbers(filled, hint=hint)
-    dates = parse_dates(filled, hint=hint)
     number_ok = ~np.isnan(numbers.values)
-    date_ok = ~np.isnat(dates.values)
-    plain_numbers = pd.api.types.is_numeric_dtype(filled) or (dates.label == "Excel day numbers")
-    if plain_numbers and not words_match(name, DATE_WORDS):
-        date_ok = np.zeros_like(date_ok)  # day numbers count as dates only under a date-like header
+    date_header = words_match(name, DATE_WORDS)
+    if pd.api.types.is_numeric_dtype(filled) and not date_header:
+        date_ok = np.zeros(len(filled), dtype=bool)  # plain numbers are dates only under a date-like header
+    else:
+        dates = parse_dates(filled, hint=hint)
+        date_ok = ~np.isnat(dates.values)
+        if dates.label == "Excel day numbers" and not date_header:
+            date_ok = np.zeros_like(date_ok)  # day numbers count as dates only under a date-like header
     return ColumnProfile(name, float(date_ok.mean()), float(number_ok.mean()), int(text.nunique()), len(filled),
                          _unit(name, numbers), *_number_range(numbers.values[number_ok]))
 
@@ -213,8 +217,9 @@ def _looks_numeric(column: str, profile: ColumnProfile, catalog: Catalog) -> boo
     """Mostly numbers; or some numbers under a header that names a metric (typos are then reported)."""
     if not profile.filled:
         return False
-    named = match_header(column, catalog, profile.unit).confidence >= 0.9
-    return profile.number_share >= 0.8 or (named and profile.number_share >= 0.3)
+    if profile.number_share >= 0.8:
+        return True
+    return profile.number_share >= 0.3 and match_header(column, catalog, profile.unit).confidence >= 0.9
 
 
 def _by_values(match: HeaderMatch, profile: ColumnProfile, catalog: Catalog) -> HeaderMatch:
@@ -306,11 +311,12 @@ def settle_repeats(matches: dict[str, HeaderMatch], table: SourceTable,
 def _channels_by_pattern(matches: dict[str, HeaderMatch]) -> dict[str, HeaderMatch]:
     """An unknown word beside a metric is a channel when other columns of that metric have one there too."""
     promoted = dict(matches)
+    named = Counter((m.key, m.side) for m in matches.values()
+                    if m.channel and m.beside in (Beside.CHANNEL, Beside.OTHER))  # counted once, not per column
     for column, match in matches.items():
         if match.beside != Beside.OTHER or not match.channel:
             continue
-        siblings = [m for c, m in matches.items() if c != column and m.key == match.key and m.channel
-                    and m.side == match.side and m.beside in (Beside.CHANNEL, Beside.OTHER)]
+        siblings = named[(match.key, match.side)] - 1  # the others named that way
         if siblings and not match.doubt:
             promoted[column] = replace(match, beside=Beside.CHANNEL, confidence=match.weight * PATTERN_FIT,
                                        convention="named like the other columns of this metric")
@@ -320,14 +326,16 @@ def _channels_by_pattern(matches: dict[str, HeaderMatch]) -> dict[str, HeaderMat
 def _channels_and_totals(channelled: list[str], plain: list[str], matches: dict[str, HeaderMatch],
                          table: SourceTable, catalog: Catalog) -> dict[str, ColumnChoice]:
     kept, settled = _best_per_channel(channelled, matches, catalog)
-    unequal = [c for c in plain if _adds_up(table, kept, c) is False]
+    parts = _sum_of_parts(table, kept)  # once for all the candidate totals: per total it would be quadratic
+    adds_up = {c: _adds_up(parts, _sample_numbers(table, c)) for c in plain}
+    unequal = [c for c in plain if adds_up[c] is False]
     if unequal:  # the channel columns miss part of the total: the total alone is complete
         total = max(unequal, key=lambda c: matches[c].confidence)
         settled.update({c: _part_of(c, total, matches[c]) for c in kept})
         settled.update(_one_of(plain, matches, catalog, keep=total))
         return settled
     for column in plain:
-        settled[column] = _total_of(kept, _adds_up(table, kept, column))
+        settled[column] = _total_of(kept, adds_up[column])
     return settled
 
 
@@ -343,15 +351,22 @@ def _best_per_channel(columns: list[str], matches: dict[str, HeaderMatch],
     return kept, settled
 
 
-def _adds_up(table: SourceTable, parts: list[str], total: str) -> bool | None:
-    """Whether ``parts`` add up to ``total`` row by row (None when no row has them all)."""
-    head = table.frame.head(SAMPLE_ROWS)
-    values = np.column_stack([parse_numbers(head[c], hint=table.decimal_hint).values for c in [*parts, total]])
-    rows = values[~np.isnan(values).any(axis=1)]
-    if rows.shape[0] == 0:
+def _sample_numbers(table: SourceTable, column: str) -> np.ndarray:
+    return parse_numbers(table.frame[column].head(SAMPLE_ROWS), hint=table.decimal_hint).values
+
+
+def _sum_of_parts(table: SourceTable, parts: list[str]) -> np.ndarray:
+    """Row sums of the first rows of ``parts``: NaN where any part is blank."""
+    return np.sum([_sample_numbers(table, c) for c in parts], axis=0)
+
+
+def _adds_up(parts: np.ndarray, total: np.ndarray) -> bool | None:
+    """Whether the parts' row sums equal ``total`` row by row (None when no row has them all)."""
+    both = ~np.isnan(parts) & ~np.isnan(total)
+    if not both.any():
         return None
-    gap = np.abs(rows[:, :-1].sum(axis=1) - rows[:, -1])
-    return bool((gap <= np.maximum(0.01, TOTAL_TOLERANCE * np.abs(rows[:, -1]))).mean() >= 0.9)
+    gap = np.abs(parts[both] - total[both])
+    return bool((gap <= np.maximum(0.01, TOTAL_TOLERANCE * np.abs(total[both]))).mean() >= 0.9)
 
 
 def _total_of(parts: list[str], adds_up: bool | None) -> ColumnChoice:
@@ -370,7 +385,8 @@ def _part_of(column: str, total: str, match: HeaderMatch) -> ColumnChoice:
 def _one_of(columns: list[str], matches: dict[str, HeaderMatch], catalog: Catalog,
             keep: str | None = None) -> dict[str, ColumnChoice]:
     """Of columns naming the same metric with no channel to tell them apart, the best one only."""
-    keep = keep or max(columns, key=lambda c: (matches[c].confidence, -columns.index(c)))
+    order = {c: i for i, c in enumerate(columns)}  # index() in the key would be quadratic
+    keep = keep or max(columns, key=lambda c: (matches[c].confidence, -order[c]))
     label = catalog[matches[keep].key].label
     return {c: ColumnChoice(note=f"same metric as '{keep}', which is mapped: only one column can hold {label}")
             for c in columns if c != keep}
@@ -538,9 +554,10 @@ def apply_preset(preset: ImportMapping, table: SourceTable, catalog: Catalog) ->
     columns that this file lacks."""
     guess = suggest(table, catalog)
     mapping = preset.model_copy(deep=True)
-    mapping.columns = {c: preset.columns[c] if c in preset.columns else _new_column(c, guess, preset, table)
+    present = set(table.columns)  # once: a lookup per column in a list would be quadratic in wide files
+    mapping.columns = {c: preset.columns[c] if c in preset.columns else _new_column(c, guess, preset, present)
                        for c in table.columns}
-    missing = [c for c, choice in preset.columns.items() if c not in table.columns and choice.role != Role.IGNORE]
+    missing = [c for c, choice in preset.columns.items() if c not in present and choice.role != Role.IGNORE]
     if mapping.layout == Layout.LONG:
         mapping.metric_names = {**guess.metric_names, **preset.metric_names}
     if mapping.layout == Layout.CRM:
@@ -550,12 +567,12 @@ def apply_preset(preset: ImportMapping, table: SourceTable, catalog: Catalog) ->
     return mapping, missing
 
 
-def _new_column(column: str, guess: ImportMapping, preset: ImportMapping, table: SourceTable) -> ColumnChoice:
+def _new_column(column: str, guess: ImportMapping, preset: ImportMapping, present: set[str]) -> ColumnChoice:
     """A column the preset does not know: the guess, unless the preset already fills its metric."""
     choice = guess.columns.get(column, ColumnChoice())
     if choice.role != Role.METRIC:
         return choice
-    holders = [c for c, ch in preset.columns.items() if c in table.columns and ch.role == Role.METRIC
+    holders = [c for c, ch in preset.columns.items() if c in present and ch.role == Role.METRIC
                and ch.metric == choice.metric and (not ch.segment or not choice.segment
                                                    or ch.segment.lower() == choice.segment.lower())]
     if not holders:

@@ -70,15 +70,33 @@ def is_good(metric: Metric, change: Change | None) -> bool | None:
     return (change.value > 0) == (metric.direction == Direction.UP)
 
 
-_SCALE = r"(?:\s?(?:[KMB]|bn|million|thousand)\b)?"
-_CODES = r"(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|SEK|NOK|DKK)"
+# --- amounts of money written in free text (share-safe) ----------------------------------------
+# Commentary, rationales and notes are typed by people in every locale, so the mask reads an amount the
+# way it may be written: the symbol, code or word before or after, any common grouping and a scale word.
+
+_SYMBOLS = r"(?:US\$|A\$|C\$|NZ\$|HK\$|S\$|R\$|[$€£¥₹₩₽₺₪₫฿₱₦₴₲₡₵]|Rs\.?|Fr\.)"
+_CODES = (r"(?:USD|EUR|GBP|CHF|JPY|CNY|RMB|CAD|AUD|NZD|SEK|NOK|DKK|ISK|PLN|CZK|HUF|RON|BGN|TRY|RUB|UAH|ILS|AED|"
+          r"SAR|QAR|INR|PKR|BDT|LKR|IDR|MYR|SGD|HKD|THB|PHP|VND|KRW|TWD|BRL|MXN|ARS|CLP|COP|PEN|ZAR|NGN|KES|EGP|"
+          r"MAD)")
+_WORDS = (r"(?:(?:US\s|Canadian\s|Australian\s|Swiss\s)?dollars?|euros?|pounds?(?:\ssterling)?|sterling|rupees?|"
+          r"francs?|yen|yuan|renminbi|pesos?|rand|reais|rubles?|roubles?|lira|liras|kronor|kronur|kroner|kronas?|"
+          r"kronen?|zloty|zlotys|forints?|dirhams?|riyals?|ringgit|baht|bucks|quid|cents?)")
+_GROUP_SPACE = "[ \u00a0\u202f]"  # space, no-break space, narrow no-break space (French, Swiss, SI style)
+_NUMBER = (r"(?<![\d.,'’])"  # not the tail of another number
+           rf"(?:\d{{1,3}}(?:{_GROUP_SPACE}\d{{3}})+(?:[.,]\d+)?"  # 1 234 567,89
+           r"|\d+(?:[,.'’]\d+)*)")  # 1,234,567.89 · 1.234.567,89 · 1'234'567 · 5,00,000 (lakh)
+_SCALE = (r"(?:\s?(?:thousands?|millions?|billions?|lakhs?|crores?|Mio\.?|Mrd\.?|Tsd\.?|mil|Mn|mn|MM|bn|Bn|k|K|M|m|B|"
+          r"Cr\.?)(?![A-Za-z]))")
+_AMOUNT = rf"[-−]?{_NUMBER}(?:\s?[-–]\s?{_NUMBER})?{_SCALE}?"  # a range "1.2–1.5M" is one amount
 _CURRENCY_TEXT = re.compile(
-    rf"[$€£¥]\s?-?\d[\d,.]*{_SCALE}"
-    rf"|\b{_CODES}\s?-?\d[\d,.]*{_SCALE}"
-    rf"|-?\d[\d,.]*{_SCALE}\s?{_CODES}\b"
+    rf"(?:{_SYMBOLS}|(?<![A-Za-z]){_CODES}\.?)\s?{_AMOUNT}"  # $3.1M · EUR 45,000 · Rs. 5,00,000 · € -5K
+    # 45.000 € · 3.1 M$ · 1.2M USD (a symbol or code that opens the next amount is that amount's) · 40k euros
+    rf"|{_AMOUNT}\s?(?:(?:{_SYMBOLS}|{_CODES}(?![A-Za-z]))(?!\s?[-−]?\d)|{_WORDS}\b)"
+    rf"|{_NUMBER}\s?(?:lakhs?|crores?)\b"  # 12 lakh, 3 crore: Indian amounts named by their size alone
 )
 
 
 def mask_currency_text(text: str) -> str:
-    """Replace amounts of money written in free text ("$1.2M", "EUR 300K", "40,000 GBP") with the mask."""
+    """Replace amounts of money written in free text ("$1.2M", "EUR 300K", "45.000 €", "40k euros",
+    "₹5,00,000", "12 lakh") with the mask; percentages, years, dates and counts stay."""
     return _CURRENCY_TEXT.sub(MASK, text)

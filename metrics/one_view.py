@@ -6,14 +6,17 @@ index lines are computed here so every page and export tells the same story.
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
 from metrics.catalog import STANDARD_CATALOG, Aggregation, Band, Catalog, Metric, MetricClass, Unit
 from metrics.coverage import point_coverage, without_partial
-from metrics.formatting import format_change, is_good
-from metrics.periods import Month, previous_month, same_month_last_year, trailing
+from metrics.formatting import currency_symbol, format_change, format_value, is_good
+from metrics.periods import Month, month_label, previous_month, same_month_last_year, trailing
+from metrics.refusal import Refused
 from metrics.series import Change, MonthlyData, change, monthly_values, period_value
 
 BAND_METRICS: dict[Band, tuple[str, ...]] = {
@@ -176,11 +179,12 @@ class IndexLine(BaseModel):
 
 
 def indexed(values: list[float | None]) -> list[float | None]:
-    """Values as an index of the first non-zero value (= 100); missing stays missing."""
+    """Values as an index of the first non-zero value (= 100, or -100 when it is negative: dividing by its size
+    keeps the line's direction); missing stays missing."""
     base = next((v for v in values if v not in (None, 0)), None)
     if base is None:
         return [None] * len(values)
-    return [None if v is None else v / base * 100 for v in values]
+    return [None if v is None else v / abs(base) * 100 for v in values]
 
 
 def index_lines(data: MonthlyData, month: Month, catalog: Catalog = STANDARD_CATALOG,
@@ -199,3 +203,177 @@ def index_lines(data: MonthlyData, month: Month, catalog: Catalog = STANDARD_CAT
             lines.append(IndexLine(key=key, label=catalog[key].label, metric_class=role, months=months,
                                    index=points))
     return lines
+
+
+# --- Tiles: the compact cards of the bands, their sparkline data and scale ----------------------------
+
+_CHART_DECIMALS: dict[Unit, int] = {Unit.CURRENCY: 0, Unit.COUNT: 0, Unit.PERCENT: 1, Unit.SCORE: 1,
+                                    Unit.RATIO: 2, Unit.MONTHS: 1}
+
+
+def rebased(unit: Unit, mask_currency: bool) -> bool:
+    """Whether a chart of this unit is drawn as an index: money in share-safe mode, so no amount is sent."""
+    return mask_currency and unit == Unit.CURRENCY
+
+
+def chart_values(values: list[float | None], unit: Unit, *, mask_currency: bool = False) -> list[float | None]:
+    """What a sparkline plots, as its hover reads it: percentages in points (4.2 for 4.2%), money in whole
+    units, or in share-safe mode indexed to 100 at its first month with a value (no amount reaches the page)."""
+    if rebased(unit, mask_currency):
+        return [None if v is None else round(v, 1) for v in indexed(values)]
+    scale = 100 if unit == Unit.PERCENT else 1
+    digits = _CHART_DECIMALS.get(unit, 2)
+    return [None if v is None else round(v * scale, digits) for v in values]
+
+
+def chart_unit_text(unit: Unit, currency: str, *, mask_currency: bool = False) -> str:
+    """What a sparkline's hover value is in: 'in $', 'in %', 'indexed, first month = 100'."""
+    if rebased(unit, mask_currency):
+        return "indexed, first month with a value = 100"
+    return {Unit.CURRENCY: f"in {currency_symbol(currency).strip()}", Unit.PERCENT: "in %",
+            Unit.RATIO: "as a ratio", Unit.MONTHS: "in months", Unit.SCORE: "as a score"}.get(unit, "as a count")
+
+
+def sparkline_scale(months: list[Month], values: list[float | None], unit: Unit, currency: str, *,
+                    mask_currency: bool = False) -> str:
+    """The sparkline's scale in words: its months, its low and its high (indexed in share-safe mode)."""
+    points = [(m, v) for m, v in zip(months, chart_values(values, unit, mask_currency=mask_currency), strict=True)
+              if v is not None]
+    if len(points) < 2:
+        return ""
+    low, high = min(points, key=lambda p: p[1]), max(points, key=lambda p: p[1])
+    raw = dict(zip(months, values, strict=True))
+
+    def shown(point: tuple[Month, float]) -> str:
+        text = f"{point[1]:.0f}" if rebased(unit, mask_currency) else format_value(raw[point[0]], unit, currency)
+        return f"{text} ({month_label(point[0])})"
+
+    span = f"{month_label(months[0])} – {month_label(months[-1])}"
+    return (f"Sparkline {span}, {chart_unit_text(unit, currency, mask_currency=mask_currency)}: "
+            f"low {shown(low)}, high {shown(high)}. Hover the line for each month's value.")
+
+
+def agreed_trend(points: list[tuple[float | None, float | None]], unit: Unit, *,
+                 mask_currency: bool = False) -> list[float | None]:
+    """An agreed KPI's 12 months (actual, target) as its tile plots them. In share-safe mode money becomes
+    % of target (the months without a target as an index of the first month with a value = 100), so the
+    trend keeps its meaning without an amount."""
+    actuals = [actual for actual, _ in points]
+    if not rebased(unit, mask_currency):
+        return chart_values(actuals, unit)
+    if any(actual is not None and not target for actual, target in points):
+        return chart_values(actuals, unit, mask_currency=True)
+    return [None if actual is None else round(actual / target * 100, 1) for actual, target in points]
+
+
+# --- The company's tile layout: pinned first, hidden folded away, its own order ---------------------------
+
+class TilePlacement(BaseModel):
+    """Where one metric's tile goes on the company's One View."""
+
+    model_config = ConfigDict(frozen=True)
+
+    metric_key: str
+    position: int  # 1 first; compared within the tile's band
+    pinned: bool = False
+    hidden: bool = False
+
+
+class TileLayout(BaseModel):
+    """A company's arrangement of its tiles; metrics it does not name keep their standard place after them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    placements: tuple[TilePlacement, ...] = ()
+
+    def placement(self, key: str) -> TilePlacement | None:
+        return next((p for p in self.placements if p.metric_key == key), None)
+
+    def is_hidden(self, key: str) -> bool:
+        found = self.placement(key)
+        return bool(found and found.hidden)
+
+    def is_pinned(self, key: str) -> bool:
+        found = self.placement(key)
+        return bool(found and found.pinned)
+
+
+DEFAULT_LAYOUT = TileLayout()
+
+
+def arranged(keys: list[str], layout: TileLayout) -> list[str]:
+    """One band's keys in the company's order: pinned first, then the rest by saved position, then metrics the
+    layout does not name in their standard order. Hidden keys stay in the list (``shown_tiles`` drops them)."""
+    standard = {key: index for index, key in enumerate(keys)}
+
+    def rank(key: str) -> tuple[bool, int, int]:
+        found = layout.placement(key)
+        if found is None:
+            return (True, 1, standard[key])
+        return (not found.pinned, 0, found.position)
+
+    return sorted(keys, key=rank)
+
+
+def shown_tiles(keys: list[str], layout: TileLayout) -> list[str]:
+    """The band's tiles that show, in order."""
+    return [key for key in arranged(keys, layout) if not layout.is_hidden(key)]
+
+
+def hidden_tiles(keys: list[str], layout: TileLayout) -> list[str]:
+    """The band's tiles the company hid, in their arranged order."""
+    return [key for key in arranged(keys, layout) if layout.is_hidden(key)]
+
+
+class LayoutRefused(Refused):
+    """The arrangement was not saved; ``problems`` lists every reason."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("Nothing was saved: " + "; ".join(self.problems) + ".")
+
+
+class LayoutRow(BaseModel):
+    """One row of the "Arrange tiles" table as the person left it."""
+
+    metric_key: str
+    label: str
+    position: float | None
+    pinned: bool = False
+    hidden: bool = False
+
+
+def checked_layout(rows: list[LayoutRow], known: set[str]) -> TileLayout:
+    """The layout to save from the edited rows, or Refused naming every problem (row, tile, why).
+
+    Positions order the tiles (ties keep the table's order) and are renumbered 1, 2, 3…; a tile cannot be
+    pinned and hidden at once.
+    """
+    problems = []
+    for number, row in enumerate(rows, start=1):
+        where = f"row {number} ({row.label})"
+        if row.metric_key not in known:
+            problems.append(f"{where}: this tile is not on the One View any more; reload the page")
+        if row.position is None or math.isnan(row.position) or row.position < 1:
+            problems.append(f"{where}: the position must be a number from 1 up")
+        if row.pinned and row.hidden:
+            problems.append(f"{where}: a tile cannot be pinned and hidden at once; untick one of them")
+    if len({row.metric_key for row in rows}) != len(rows):
+        problems.append("the same tile appears twice; reload the page")
+    if problems:
+        raise LayoutRefused(problems)
+    ordered = sorted(enumerate(rows), key=lambda item: (item[1].position, item[0]))
+    return TileLayout(placements=tuple(
+        TilePlacement(metric_key=row.metric_key, position=rank, pinned=row.pinned, hidden=row.hidden)
+        for rank, (_, row) in enumerate(ordered, start=1)))
+
+
+def layout_rows(band_tracked: dict[Band, list[str]], layout: TileLayout, catalog: Catalog) -> list[LayoutRow]:
+    """The "Arrange tiles" table: every tracked tile band by band in the order it shows (hidden ones last),
+    numbered from 1 within its band."""
+    rows = []
+    for keys in band_tracked.values():
+        ordered = shown_tiles(keys, layout) + hidden_tiles(keys, layout)
+        rows += [LayoutRow(metric_key=key, label=catalog[key].label, position=number, pinned=layout.is_pinned(key),
+                           hidden=layout.is_hidden(key)) for number, key in enumerate(ordered, start=1)]
+    return rows

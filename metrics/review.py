@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, field_validator
 from metrics.catalog import Band, Catalog, Direction, Mandate, Unit
 from metrics.formatting import MASK as MASK  # re-exported: the review's callers read it here
 from metrics.formatting import format_change, format_value, mask_currency_text
-from metrics.one_view import CardFigures
+from metrics.one_view import CardFigures, IndexLine
 from metrics.periods import Month, add_months, month_label
 from metrics.scorecard import Scorecard, format_variance
 from metrics.status import RAG_LABELS, Rag
@@ -178,6 +178,8 @@ class ReviewSnapshot(BaseModel):
     cards: list[CardFigure] = Field(default_factory=list)
     summary: list[str] = Field(default_factory=list)
     vanity_traps: list[VanityTrapLine] = Field(default_factory=list)
+    # outputs and outcomes indexed to 100 over the 12 months to the month; None in reviews closed before it was kept
+    index_lines: list[IndexLine] | None = None
     actions: list[ActionView] = Field(default_factory=list)
     notes: list[NoteLine] = Field(default_factory=list)
     taken_at: dt.datetime | None = None
@@ -302,27 +304,40 @@ def _kpi_fields(snapshot: ReviewSnapshot, kpi: KpiSnapshot) -> dict[str, str]:
     }
 
 
-def _compare(item: str, before: dict[str, str], after: dict[str, str]) -> list[Difference]:
+def _compare(item: str, before: dict[str, str], after: dict[str, str], every: bool = False) -> list[Difference]:
     return [Difference(item=item, field=name, frozen=before.get(name, "-"), live=after.get(name, "-"))
-            for name in dict.fromkeys([*before, *after]) if before.get(name) != after.get(name)]
+            for name in dict.fromkeys([*before, *after]) if every or before.get(name) != after.get(name)]
 
 
-def snapshot_differences(frozen: ReviewSnapshot, live: ReviewSnapshot) -> list[Difference]:
-    """Figures that changed since the month was closed: KPI values, targets, statuses, commentary,
-    votes and One View cards. Actions and notes are the review's own record, not data, so they are not compared."""
+def _differences(frozen: ReviewSnapshot, live: ReviewSnapshot, every: bool = False) -> list[Difference]:
+    """Each compared figure of the two snapshots (``every``), or only those that differ."""
     differences: list[Difference] = []
     for key in dict.fromkeys([k.key for k in frozen.kpis] + [k.key for k in live.kpis]):
         before, after = frozen.kpi(key), live.kpi(key)
         label = (before or after).label  # type: ignore[union-attr]
         differences += _compare(label, _kpi_fields(frozen, before) if before else {"KPI": "not on the scorecard"},
-                                _kpi_fields(live, after) if after else {"KPI": "not on the scorecard"})
+                                _kpi_fields(live, after) if after else {"KPI": "not on the scorecard"}, every)
     live_cards = {c.key: c for c in live.cards}
     for card in frozen.cards:
         other = live_cards.get(card.key)
         after = shown(live, other.value, other.unit) if other else "-"
         differences += _compare(card.label, {"One View value": shown(frozen, card.value, card.unit)},
-                                {"One View value": after})
+                                {"One View value": after}, every)
     return differences
+
+
+def snapshot_differences(frozen: ReviewSnapshot, live: ReviewSnapshot,
+                         mask_currency: bool = False) -> list[Difference]:
+    """Figures that changed since the month was closed: KPI values, targets, statuses, commentary,
+    votes and One View cards. Actions and notes are the review's own record, not data, so they are not compared.
+
+    Pass the snapshots as they are: with ``mask_currency`` (share-safe) the amounts are compared, so a changed
+    amount still counts, and shown as the mask (amounts in the commentary masked too)."""
+    found = _differences(frozen, live)
+    if not mask_currency or not found:
+        return found
+    masked = {(d.item, d.field): d for d in _differences(share_safe(frozen), share_safe(live), every=True)}
+    return [masked[d.item, d.field] for d in found]
 
 
 # --- share-safe ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from components import agreement_editor as editor
 from components import agreement_view as view
 from components.person import person_name
 from components.presentation import edit_paused, editing, share_safe_on
+from components.text import plain
 from db import service
 from db.access import Permission
 from flows.frame import page_header
@@ -69,10 +70,10 @@ def edit_agreement() -> bool:
     unsaved = bool(keys) and (base is None or terms != base.kpis)
     if keys and not problems:
         for warning in kpi_warnings(terms, CATALOG, [m for m in ctx.months if m <= latest]):
-            st.caption(warning)
+            st.caption(plain(warning))
     typed = [p for p in problems if p not in kpi_count_problems(len(keys))]  # the count is said above
     if keys and typed:
-        st.error("Not ready to save: " + " ".join(typed), icon=":material/edit_note:")
+        st.error("Not ready to save: " + plain(" ".join(typed)), icon=":material/edit_note:")
     number = 1 if base is None else base.number + int(base.agreed)
     saving = st.button(f"Save as draft v{number}", type="primary", disabled=bool(problems) or not unsaved,
                        icon=":material/save:", help=None if unsaved else "No changes to save.")

@@ -81,7 +81,7 @@ with logo_tab:
     logo = service.logo(service.company_scope(identity, workspace_id, single_user=alone)) \
         if company.get("has_logo") else None
     if logo is not None:
-        st.image(logo.data, caption=f"{name}'s logo, as on the banner and the board pack", width=200)
+        st.image(logo.data, caption=f"{shown}'s logo, as on the banner and the board pack", width=200)
     else:
         st.caption(f"{shown} has no logo yet.")
     asked = logo_form(f"companies_logo_{workspace_id}", logo is not None)

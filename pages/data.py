@@ -8,6 +8,7 @@ import clock
 from components.import_results import health_table, history_table, undo_control
 from components.person import person_name
 from components.presentation import presenting, share_safe_on
+from components.text import plain
 from db import service
 from db.access import Permission
 from flows.frame import page_header
@@ -48,7 +49,7 @@ def import_a_file() -> None:
         return
     table, decimal = uploaded
     rows = len(table.frame)
-    st.info(f"Read as {table.describe()} · {rows:,} row{'' if rows == 1 else 's'}.")
+    st.info(f"Read as {plain(table.describe())} · {rows:,} row{'' if rows == 1 else 's'}.")
     for note in table.notes:
         st.caption(note)
     key, start = starting_mapping(table, catalog, service.import_presets(scope))
@@ -77,7 +78,7 @@ def sql_sources() -> None:
         return
     sources = service.sql_sources(scope)
     if "sql_added" in st.session_state:
-        st.success(f"SQL source '{st.session_state.pop('sql_added')}' added. Run its query and map its columns.")
+        st.success(f"SQL source '{plain(st.session_state.pop('sql_added'))}' added. Run its query and map its columns.")
     with st.expander("Add a SQL source", expanded=not sources):
         added = add_source_form(scope, by)
     if added:

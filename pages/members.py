@@ -6,6 +6,7 @@ import streamlit as st
 
 from components.people_view import invite_form, members_table, remove_form
 from components.presentation import editing
+from components.text import plain
 from db import service
 from db.access import ROLE_TITLES, Permission, Role
 from flows.frame import page_header
@@ -38,10 +39,10 @@ with editing("members"):
         if save(scope, Permission.ADMINISTER, "member.added",
                 lambda s: service.add_member(s, scope.workspace_id, email, role, invited_by=scope.named()),
                 detail={"email": email.strip().lower(), "role": str(role)}):
-            st.toast(f"{email.strip()} invited as {ROLE_TITLES[role]}.")
+            st.toast(f"{plain(email.strip())} invited as {ROLE_TITLES[role]}.")
             st.rerun()
     if (email := remove_form(members)) is not None and save(
             scope, Permission.ADMINISTER, "member.removed",
             lambda s: service.remove_member(s, scope.workspace_id, email), detail={"email": email}):
-        st.toast(f"{email}'s access removed.")
+        st.toast(f"{plain(email)}'s access removed.")
         st.rerun()

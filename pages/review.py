@@ -18,6 +18,7 @@ from components.review_view import (
     agenda_item_body,
     changes_since,
     notes_list,
+    review_history,
     review_status,
 )
 from components.text import plain
@@ -50,18 +51,19 @@ author = scope.named(typed)
 state = service.review_state(scope, month)
 live = service.live_review(scope, month, clock.today())
 snapshot = state.snapshot or live
-if share_safe_on():
-    snapshot, live = share_safe(snapshot), share_safe(live)
+safe = share_safe_on()
+differences = snapshot_differences(snapshot, live, mask_currency=safe) if state.closed else []
+if safe:
+    snapshot = share_safe(snapshot)  # before anything is drawn: no amount leaves the server
 
 st.title(f"Monthly review · {month_label(month)}")
 review_status(state.closed, state.closed_by, state.closed_at, sum(e.kind == "reopened" for e in state.events))
-if state.closed:
-    changes_since(snapshot_differences(snapshot, live))
+changes_since(differences)
 
 for item in build_agenda(snapshot):
     with st.container(border=True):
-        st.subheader(item.title)
-        st.caption(item.detail)
+        st.subheader(plain(item.title))
+        st.caption(plain(item.detail))
         agenda_item_body(item, snapshot)
         if item.kind == AgendaKind.ACTIONS:
             actions_table(snapshot.actions)
@@ -95,6 +97,4 @@ with editing("close"):
             st.error("Type your name first: reopening a month is recorded with who reopened it and why.")
     st.download_button("Download actions (CSV)", csv_bytes(action_frame(snapshot.actions)),
                        file_name=f"actions-{month:%Y-%m}.csv", mime="text/csv", icon=":material/download:")
-    if state.events:
-        st.caption("History: " + "; ".join(plain(f"{e.kind} by {e.by} on {e.at:%d %b %Y}"
-                                                  + (f" ({e.reason})" if e.reason else "")) for e in state.events))
+    review_history(state.events, mask_currency=safe)

@@ -13,6 +13,7 @@ from components.period_picker import month_picker
 from components.person import person_name
 from components.presentation import edit_paused, editing, presenting, share_safe_on
 from components.reconciliation_view import reconciliation_months
+from components.text import plain
 from db import service
 from db.access import Permission
 from flows.frame import page_header
@@ -51,7 +52,7 @@ def save_note(line: KpiLine, note: forms.KpiNote, typed: str) -> None:
     if save(scope, None, "scorecard.saved", write, typed_name=typed,
             detail={"kpi": line.key, "month": f"{month:%Y-%m}"}):
         st.session_state.pop(kept, None)
-        st.toast(f"Saved for {line.label}, {month_label(month)}.")
+        st.toast(f"Saved for {plain(line.label)}, {month_label(month)}.")
         st.rerun()
     elif note.text.strip() and note.text.strip() != line.commentary:
         st.session_state[kept] = note.text  # shown under the form after the reload, to copy
@@ -93,7 +94,7 @@ for mandate in Mandate:
                     can_vote_ceo=scope.can(Permission.SIGN_CEO), can_vote_cmo=scope.can(Permission.SIGN_CMO))
                 if safe:
                     edit_paused("the commentary and the votes")
-                if kept := st.session_state.get(f"unsaved_{line.key}_{month:%Y%m}"):
+                if not safe and (kept := st.session_state.get(f"unsaved_{line.key}_{month:%Y%m}")):
                     forms.unsaved_text(kept)
             if note is not None:
                 save_note(line, note, typed)

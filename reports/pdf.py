@@ -33,19 +33,21 @@ def pdf_available(path: str | None = None) -> bool:
     return libreoffice_command(path) is not None
 
 
-def pptx_to_pdf(pptx: bytes, path: str | None = None, timeout: float = 120) -> bytes:
-    """Convert a deck to PDF. Runs in a temporary folder that is also LibreOffice's HOME and profile,
-    so conversions never share (or lock) a user profile."""
+def pptx_to_pdf(pptx: bytes, path: str | None = None, timeout: float = 120, profile: Path | None = None) -> bytes:
+    """Convert a deck to PDF. Runs in a temporary folder that is also LibreOffice's HOME and, unless
+    ``profile`` names one, its profile, so conversions never share (or lock) a user profile. A ``profile``
+    kept between conversions saves LibreOffice setting one up each time; only one conversion may use it at once."""
     command = libreoffice_command(path)
     if command is None:
         raise PdfUnavailable(INSTALL_HINT)
     with tempfile.TemporaryDirectory(prefix="alignboard-pdf-") as folder:
         work = Path(folder)
         (work / "deck.pptx").write_bytes(pptx)
-        args = [command, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
+        installation = (profile or work / "profile").as_uri()
+        args = [command, f"-env:UserInstallation={installation}", "--headless", "--norestore", "--nolockcheck",
                 "--convert-to", "pdf", "--outdir", str(work), str(work / "deck.pptx")]
         try:
-            result = subprocess.run(args, cwd=work, env=_environment(work), capture_output=True,
+            result = subprocess.run(args, cwd=work, env=_environment(profile or work), capture_output=True,
                                     timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
             raise PdfUnavailable(f"LibreOffice took longer than {timeout:.0f} s to convert the deck.") from None

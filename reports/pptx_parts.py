@@ -1,7 +1,8 @@
 """Drawing helpers for 16:9 slides: title bar, text boxes, tables and native line charts.
 
-Every piece of text goes through ``neutralise`` so nothing in a deck can be read as a formula
-when a table is pasted into a spreadsheet.
+Every piece of text goes through ``slide_text``: nothing in a deck can be read as a formula when a
+table is pasted into a spreadsheet, and no change that rounds to zero carries a sign. Tables and text
+boxes are sized so every word is shown whole.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from metrics.colors import text_color_on
-from reports.safe_text import neutralise
+from reports.safe_text import neutralise, unsigned_zeros
+from reports.table_layout import CELL_MARGIN_X, CELL_MARGIN_Y, fit_table, fitted_size
 
 SLIDE_WIDTH = Inches(13.333)
 SLIDE_HEIGHT = Inches(7.5)
@@ -32,6 +34,11 @@ INK = RGBColor(0x1C, 0x24, 0x30)
 MUTED = RGBColor(0x5F, 0x6B, 0x7A)
 GRID = RGBColor(0xD0, 0xD5, 0xDD)
 DRAFT_NAME = "DRAFT mark"
+
+
+def slide_text(text: str) -> str:
+    """Text as a slide shows it: "0.0 pts" rather than "-0.0 pts", and nothing a spreadsheet would run."""
+    return neutralise(unsigned_zeros(text))
 
 
 def rgb(color: str) -> RGBColor:
@@ -61,7 +68,7 @@ def titled_slide(deck: Presentation, title: str, color: str) -> Slide:
     heading = slide.shapes.title
     heading.left, heading.top = MARGIN, Inches(0.1)
     heading.width, heading.height = SLIDE_WIDTH - 2 * MARGIN, Inches(0.8)
-    heading.text = neutralise(title)
+    heading.text = slide_text(title)
     frame = heading.text_frame
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     for paragraph in frame.paragraphs:
@@ -87,8 +94,11 @@ class Box:
 
 
 def text(slide: Slide, box: Box, lines: Sequence[str], size: int = 14, bold: bool = False,
-         color: RGBColor = INK, align: PP_ALIGN = PP_ALIGN.LEFT, name: str = "") -> None:
-    """A text box with one paragraph per line."""
+         color: RGBColor = INK, align: PP_ALIGN = PP_ALIGN.LEFT, name: str = "", smallest: int | None = None) -> None:
+    """A text box with one paragraph per line; with ``smallest``, the type shrinks (not below it) until the
+    text fits the box."""
+    if smallest is not None:
+        size = fitted_size(lines, box.width, box.height, size, smallest, bold)
     shape = slide.shapes.add_textbox(*box.emu())
     if name:
         shape.name = name
@@ -98,7 +108,7 @@ def text(slide: Slide, box: Box, lines: Sequence[str], size: int = 14, bold: boo
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
         paragraph.alignment = align
         run = paragraph.add_run()
-        run.text = neutralise(line)
+        run.text = slide_text(line)
         run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, color
 
 
@@ -122,7 +132,7 @@ def chip(slide: Slide, box: Box, label: str, color: str, name: str = "") -> None
     if name:
         shape.name = name
     frame = shape.text_frame
-    frame.text = neutralise(label)
+    frame.text = slide_text(label)
     paragraph = frame.paragraphs[0]
     paragraph.alignment = PP_ALIGN.CENTER
     paragraph.runs[0].font.size, paragraph.runs[0].font.bold = Pt(14), True
@@ -130,25 +140,35 @@ def chip(slide: Slide, box: Box, label: str, color: str, name: str = "") -> None
 
 
 def table(slide: Slide, box: Box, header: Sequence[str], rows: Sequence[Sequence[str]],
-          fills: dict[tuple[int, int], str] | None = None, size: int = 12, widths: Sequence[float] = (),
-          header_color: str | None = None) -> None:
-    """A plain table; ``fills`` colours body cells by (row, column), rows counted from 0 below the header."""
-    shape = slide.shapes.add_table(len(rows) + 1, len(header), *box.emu())
+          fills: dict[tuple[int, int], str] | None = None, size: int = 12, header_color: str | None = None,
+          smallest: int = 8) -> float:
+    """A plain table laid out to fit ``box``: columns as wide as their words need, the largest font from
+    ``size`` down to ``smallest`` that fits, rows as tall as their wrapped lines. ``fills`` colours body
+    cells by (row, column), rows counted from 0 below the header. Returns the table's height in inches."""
+    header, rows = [slide_text(h) for h in header], [[slide_text(v) for v in row] for row in rows]
+    layout = fit_table(header, rows, box.width, box.height, sizes=range(size, smallest - 1, -1))
+    left, top, _, _ = box.emu()
+    shape = slide.shapes.add_table(len(rows) + 1, len(header), left, top, Inches(sum(layout.widths)),
+                                   Inches(layout.height))
     grid = shape.table
-    for column, width in enumerate(widths):
+    for column, width in enumerate(layout.widths):
         grid.columns[column].width = Inches(width)
+    for row, height in enumerate(layout.heights):
+        grid.rows[row].height = Inches(height)
     for column, label in enumerate(header):
-        _cell(grid.cell(0, column), label, size, bold=True, fill=header_color)
+        _cell(grid.cell(0, column), label, layout.size, bold=True, fill=header_color)
     for row_index, row in enumerate(rows, start=1):
         for column, value in enumerate(row):
             fill = (fills or {}).get((row_index - 1, column))
-            _cell(grid.cell(row_index, column), value, size, fill=fill)
+            _cell(grid.cell(row_index, column), value, layout.size, fill=fill)
+    return layout.height
 
 
 def _cell(cell, value: str, size: int, bold: bool = False, fill: str | None = None) -> None:  # noqa: ANN001
-    cell.text = neutralise(value)
-    cell.margin_top = cell.margin_bottom = Inches(0.03)
-    cell.margin_left = cell.margin_right = Inches(0.06)
+    cell.text = value
+    cell.margin_top = cell.margin_bottom = Inches(CELL_MARGIN_Y)
+    cell.margin_left = cell.margin_right = Inches(CELL_MARGIN_X)
+    cell.text_frame.word_wrap = True
     run = cell.text_frame.paragraphs[0].runs
     for part in run:
         part.font.size, part.font.bold = Pt(size), bold
@@ -159,28 +179,43 @@ def _cell(cell, value: str, size: int, bold: bool = False, fill: str | None = No
         cell.fill.fore_color.rgb = rgb(fill)
 
 
-def line_chart(slide: Slide, box: Box, categories: Sequence[str], series: dict[str, Sequence[float | None]],
-               number_format: str, colors: Sequence[str]) -> None:
-    """A native, editable PowerPoint line chart; the last series is drawn dashed (the target)."""
+@dataclass(frozen=True)
+class Line:
+    """One series of a line chart and how it is drawn."""
+
+    name: str
+    values: Sequence[float | None]
+    color: str
+    dashed: bool = False
+    width: float = 2.5  # points
+
+
+def line_chart(slide: Slide, box: Box, categories: Sequence[str], lines: Sequence[Line], number_format: str,
+               legend: XL_LEGEND_POSITION = XL_LEGEND_POSITION.BOTTOM, name: str = "") -> None:
+    """A native, editable PowerPoint line chart: its data travels inside it, and its value axis and data use
+    ``number_format`` (an Excel number format, so the axis reads in the same units as the slide's text)."""
     data = CategoryChartData(number_format=number_format)
     data.categories = list(categories)
-    for name, values in series.items():
-        data.add_series(name, list(values), number_format)
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE, *box.emu(), data).chart
+    for line in lines:
+        data.add_series(line.name, list(line.values), number_format)
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE, *box.emu(), data)
+    if name:
+        frame.name = name
+    chart = frame.chart
     chart.has_legend = True
-    chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.BOTTOM, False
+    chart.legend.position, chart.legend.include_in_layout = legend, False
     chart.value_axis.tick_labels.number_format = number_format
     chart.value_axis.tick_labels.number_format_is_linked = False
     chart.value_axis.major_gridlines.format.line.color.rgb = GRID
-    floor = axis_floor([v for values in series.values() for v in values if v is not None])
+    floor = axis_floor([v for line in lines for v in line.values if v is not None])
     if floor is not None:
         chart.value_axis.minimum_scale = floor
     chart.font.size = Pt(11)
-    for index, plotted in enumerate(chart.plots[0].series):
+    for line, plotted in zip(lines, chart.plots[0].series, strict=True):
         plotted.smooth = False
-        plotted.format.line.color.rgb = rgb(colors[index % len(colors)])
-        plotted.format.line.width = Pt(2.5 if index == 0 else 1.75)
-        if index == len(series) - 1 and index > 0:
+        plotted.format.line.color.rgb = rgb(line.color)
+        plotted.format.line.width = Pt(line.width)
+        if line.dashed:
             plotted.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
 
 

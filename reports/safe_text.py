@@ -1,8 +1,10 @@
 """Text that is safe to open in a spreadsheet or slide tool.
 
-A cell beginning with = + - or @ can be read as a formula by Excel, LibreOffice or Sheets
-(formula injection). Every export passes its text through here; plain numbers such as "-4.2%"
-or "+3.1 pts" stay as they are because no tool runs them.
+A cell beginning with = or @ (or a tab or carriage return before one) can be read as a formula by
+Excel, LibreOffice or Sheets (formula injection); so can one beginning with + or - followed by
+anything a formula could call. Every export passes its text through here. Figures and placeholders
+that merely start with a sign, such as "-4.2%", "+3.1 pts", "-$1.2M", "- / -" or "-", stay as they
+are: no tool runs them, and an apostrophe in front of them would only be a stray character.
 """
 
 from __future__ import annotations
@@ -13,15 +15,33 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"^[+\-−]?[$€£¥]?\d[\d,]*(\.\d+)?\s?(%|pts|[KMB]|×|mo)?$")
+ALWAYS = ("=", "@", "\t", "\r")
+SIGNS = ("+", "-")
+# One figure as the app writes it: sign, currency, digits, decimals, scale or unit ("-$1.2M", "+3.1 pts",
+# "-CHF 5K", "-0.4%"), or a placeholder for a missing one ("-", "n/a", the share-safe mask).
+_FIGURE = (r"(?:[+\-−]?(?:[$€£¥]|[A-Z]{3}\s)?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|pts|[KMB]|×|mo))?"
+           r"|[-–—]|n/a|•••)")
+_NOTE = r"(?:\s\((?:partial|disagree|flagged)[^()=@|!]*\))?"  # the app's own remarks after a figure
+_FIGURES = re.compile(rf"^{_FIGURE}(?:\s*[/·]\s*{_FIGURE})*{_NOTE}$")
+_NEGATIVE_ZERO = re.compile(r"(?<![\w.])[-−+]((?:[$€£¥]|[A-Z]{3}\s)?0(?:\.0+)?)(?![\d.])")
+
+
+def formula_risk(text: str) -> bool:
+    """True when a spreadsheet could run ``text`` as a formula: it starts with = or @ (or a tab or
+    carriage return), or with + or - followed by more than figures and placeholders."""
+    if text.startswith(ALWAYS):
+        return True
+    return text.startswith(SIGNS) and not _FIGURES.match(text.strip())
 
 
 def neutralise(text: str) -> str:
     """Prefix a formula-looking text with an apostrophe so no tool evaluates it."""
-    if text.startswith(TRIGGERS) and not _PLAIN_NUMBER.match(text.strip()):
-        return "'" + text
-    return text
+    return "'" + text if formula_risk(text) else text
+
+
+def unsigned_zeros(text: str) -> str:
+    """A change that rounds to zero carries no sign: "-0.0 pts" and "+0.0%" read "0.0 pts" and "0.0%"."""
+    return _NEGATIVE_ZERO.sub(r"\1", text)
 
 
 def safe_value(value: object) -> object:

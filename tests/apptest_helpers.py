@@ -7,6 +7,7 @@ import html
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block, Metric, Node
 
 from components.period_picker import MONTH_KEY
 from db.engine import engine_for, session_scope
@@ -73,3 +74,30 @@ def shown_text(at: AppTest) -> str:
     """Everything a run drew in the page and the sidebar, as one string, markdown and HTML escapes undone."""
     text = " ".join(t for root in (at.main, at.sidebar) for node in walk(root) for t in node_texts(node))
     return html.unescape(text.replace("\\", ""))
+
+
+def keyed_blocks(at: AppTest, prefix: str) -> list[Block]:
+    """The containers made with ``st.container(key=…)`` whose key starts with ``prefix``, in page order."""
+    found: list[Block] = []
+
+    def visit(node: Node) -> None:
+        if isinstance(node, Block):
+            key = block_key(node)
+            if key and key.startswith(prefix):
+                found.append(node)
+            for child in node.children.values():
+                visit(child)
+
+    visit(at.main)
+    return found
+
+
+def block_key(block: Block) -> str:
+    """The key a container was made with ("" when none): Streamlit ends the block's id with it."""
+    block_id = getattr(block.proto, "id", "") if block.proto is not None else ""
+    return block_id.rsplit("-", 1)[-1] if block_id.startswith("$$ID-") else ""
+
+
+def metrics_in(block: Block) -> list[Metric]:
+    """Every st.metric inside a container, in order."""
+    return list(block.get("metric"))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from metrics.catalog import Band, Direction, Mandate, Unit
+from metrics.catalog import Band, Direction, Mandate, MetricClass, Unit
+from metrics.one_view import IndexLine
 from metrics.periods import trailing
 from metrics.review import (
     Action,
@@ -49,6 +50,21 @@ def kpi(spec: tuple[str, str, Mandate, Unit, Direction, Rag, float, float], disa
                        trend=trend(actual, target))
 
 
+# label, class, twelve monthly index values (first month = 100; None where the month has no figure)
+INDEX_SPECS: list[tuple[str, MetricClass, list[float | None]]] = [
+    ("Impressions", MetricClass.OUTPUT, [100, 104, 109, 115, 121, 128, 135, 143, 151, 160, 170, 181]),
+    ("Clicks", MetricClass.OUTPUT, [100, 102, 105, None, 112, 116, 121, 126, 131, 137, 143, 150]),
+    ("Pipeline created", MetricClass.OUTCOME, [100, 101, 103, 104, 104, 103, 101, 98, 95, 92, 90, 87.5]),
+    ("Revenue", MetricClass.OUTCOME, [100, 101, 102, 103, 104, 105, 106, 106.5, 107, 107.5, 108, 108.2]),
+]
+
+
+def index_lines() -> list[IndexLine]:
+    months = trailing(MONTH, 12)
+    return [IndexLine(key=label.lower().replace(" ", "_"), label=label, metric_class=role, months=months, index=values)
+            for label, role, values in INDEX_SPECS]
+
+
 def action(id_: int, created: dt.date, due: dt.date | None = None, **extra: object) -> Action:
     return Action(id=id_, title=f"Action {id_}", owner="Sam", due=due, created_month=created, **extra)
 
@@ -68,6 +84,7 @@ def snapshot(kpi_count: int = 5, actions: int = 3, closed_by: str = "Dana Kim (C
                  "Impressions +22% over the quarter while pipeline created fell 9%."],
         vanity_traps=[VanityTrapLine(output_label="Impressions", output_growth=0.22, outcome_label="Pipeline created",
                                      outcome_growth=-0.09, reading="Impressions rose 22% while pipeline fell 9%.")],
+        index_lines=index_lines(),
         actions=views,
         notes=[NoteLine(item_key="decisions", kind="decision", text="Shift 20% of display budget to webinars")],
         closed_by=closed_by, taken_at=dt.datetime(2026, 10, 6, 9, 30, tzinfo=dt.UTC),

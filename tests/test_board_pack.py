@@ -12,7 +12,13 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Emu
 
 from metrics.review import share_safe
-from reports.board_pack import ACTIONS_PER_SLIDE, build_board_pack, deck_file_name, slide_titles
+from reports.board_pack import (
+    ACTIONS_PER_SLIDE,
+    INDEX_CHART_NAME,
+    build_board_pack,
+    deck_file_name,
+    slide_titles,
+)
 from reports.pdf import PdfUnavailable, pdf_available, pptx_to_pdf
 from reports.pptx_parts import DRAFT_NAME, axis_floor
 from tests.review_samples import snapshot
@@ -20,6 +26,7 @@ from tests.review_samples import snapshot
 EXPECTED_OUTLINE = [
     "Northwind Analytics",
     "One view of Sep 2026",
+    "Outputs vs outcomes · 12 months to Sep 2026",
     "Scorecard · Brand (the meaning)",
     "Scorecard · Growth (the math)",
     "Pipeline created · Growth (the math)",
@@ -39,7 +46,9 @@ def read(pptx: bytes) -> Presentation:
 
 
 def charts(deck: Presentation) -> list:
-    return [shape.chart for slide in deck.slides for shape in slide.shapes if shape.has_chart]
+    """The KPI charts, slide by slide (the outputs-vs-outcomes chart is tested in test_board_pack_deck.py)."""
+    return [shape.chart for slide in deck.slides for shape in slide.shapes
+            if shape.has_chart and shape.name != INDEX_CHART_NAME]
 
 
 def texts(slide) -> list[str]:  # noqa: ANN001 - a python-pptx Slide
@@ -52,9 +61,9 @@ def seven_kpis() -> bytes:
     return build_board_pack(snapshot(kpi_count=7), draft=False)
 
 
-def test_outline_is_title_one_view_two_scorecards_kpis_vanity_actions(seven_kpis) -> None:
+def test_outline_is_title_one_view_index_two_scorecards_kpis_vanity_actions(seven_kpis) -> None:
     assert slide_titles(seven_kpis) == EXPECTED_OUTLINE
-    assert len(read(seven_kpis).slides) == 6 + 7
+    assert len(read(seven_kpis).slides) == 7 + 7
 
 
 def test_deck_is_16_by_9(seven_kpis) -> None:
@@ -78,7 +87,7 @@ def test_one_native_line_chart_per_kpi_with_the_snapshot_values(seven_kpis) -> N
 
 
 def test_kpi_slide_shows_variance_status_and_commentary(seven_kpis) -> None:
-    words = texts(read(seven_kpis).slides[4])
+    words = texts(read(seven_kpis).slides[5])
     assert "Actual: $80K" in words and "Target: $100K" in words
     assert "Variance: $-20K (-20.0%)" not in words  # the sign goes before the currency symbol
     assert "Variance: -$20K (-20.0%)" in words
@@ -88,8 +97,8 @@ def test_kpi_slide_shows_variance_status_and_commentary(seven_kpis) -> None:
 
 def test_scorecards_are_separate_and_coloured_by_status(seven_kpis) -> None:
     deck = read(seven_kpis)
-    brand = next(s for s in deck.slides[2].shapes if s.has_table).table
-    growth = next(s for s in deck.slides[3].shapes if s.has_table).table
+    brand = next(s for s in deck.slides[3].shapes if s.has_table).table
+    growth = next(s for s in deck.slides[4].shapes if s.has_table).table
     assert [r.cells[0].text for r in list(brand.rows)[1:]] == ["Aided awareness", "Net Promoter Score",
                                                                "Share of voice"]
     assert len(growth.rows) == 5
@@ -112,7 +121,7 @@ def test_a_closed_review_has_no_draft_mark(seven_kpis) -> None:
 
 def test_a_live_month_says_draft_on_every_slide() -> None:
     deck = read(build_board_pack(snapshot(kpi_count=4), draft=True))
-    assert len(deck.slides) == 10
+    assert len(deck.slides) == 11
     for slide in deck.slides:
         marks = [s for s in slide.shapes if s.name == DRAFT_NAME]
         assert len(marks) == 1 and marks[0].text_frame.text == "DRAFT"

@@ -40,14 +40,14 @@ def test_a_closed_month_gives_the_final_deck(company, tmp_path, capsys) -> None:
     out = tmp_path / "pack.pptx"
     assert cli.main(["board-pack", "--workspace", company, "--month", "2026-08", "--out", str(out)]) == 0
     assert capsys.readouterr().out == f"Wrote {out} (closed review).\n"
-    assert draft_marks(out) == 0 and len(Presentation(out).slides) == 6
+    assert draft_marks(out) == 0 and len(Presentation(out).slides) == 7
 
 
 def test_an_open_month_gives_a_draft_on_every_slide(company, tmp_path, capsys) -> None:
     out = tmp_path / "pack.pptx"
     assert cli.main(["board-pack", "--workspace", company, "--month", "2026-09", "--out", str(out)]) == 0
     assert "marked DRAFT" in capsys.readouterr().out
-    assert draft_marks(out) == len(Presentation(out).slides) == 6
+    assert draft_marks(out) == len(Presentation(out).slides) == 7
 
 
 @pytest.mark.parametrize(("args", "message"), [

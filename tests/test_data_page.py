@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.text import as_typed
 from db.engine import engine_for, session_scope
 from db.imports import import_history, import_table
 from db.workspaces import WorkspaceIn, create_workspace
@@ -35,7 +36,7 @@ def texts(at: AppTest) -> str:
     parts = [e.value for kind in ("markdown", "caption", "code", "info", "success", "error", "warning")
              for e in getattr(at, kind)]
     parts += [d.value.to_string() for d in at.dataframe]
-    return "\n".join(str(p) for p in parts).replace("\\", "")  # markdown escapes removed
+    return as_typed("\n".join(str(p) for p in parts).replace("\\", ""))  # markdown escapes removed
 
 
 def test_the_page_runs_with_its_four_tabs(workspace: int) -> None:

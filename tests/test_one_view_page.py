@@ -1,4 +1,5 @@
-"""The One View page in AppTest: both demo companies, several months, cards equal the database's figures."""
+"""The One View page in AppTest: both demo companies, several months, tiles equal the database's figures; the
+agreed KPIs first, then the index chart, then the three bands."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from streamlit.testing.v1 import AppTest
 from components.period_picker import MONTH_KEY
 from db import queries
 from db.engine import engine_for, session_scope
+from db.scorecard import scorecard_for_month
 from db.workspaces import workspace_by_name
-from metrics.catalog import STANDARD_CATALOG
+from metrics.catalog import BAND_TITLES, STANDARD_CATALOG
 from metrics.formatting import format_value
 from metrics.one_view import card_keys
 from metrics.periods import month_label
 from metrics.series import period_value
-from tests.apptest_helpers import open_page
+from tests.apptest_helpers import block_key, keyed_blocks, metrics_in, open_page
 
 PAGE = "pages/one_view.py"
 COMPANIES = ("Northwind Analytics", "Bloom & Brew")
@@ -46,7 +48,8 @@ def expected_cards(company: dict, month: dt.date) -> dict[str, str]:
 
 
 def shown_cards(at: AppTest) -> dict[str, str]:
-    return {metric.label: metric.value for metric in at.metric}
+    """Label -> value of the band tiles (the agreed row repeats some of them)."""
+    return {metric.label: metric.value for band in keyed_blocks(at, "band_") for metric in metrics_in(band)}
 
 
 @pytest.mark.parametrize("name", COMPANIES)
@@ -60,7 +63,30 @@ def test_cards_show_the_database_figures(seeded: dict, name: str, which: str) ->
     assert at.selectbox(key="_review_month_widget").value == month
     assert not any(value == "no data" for value in shown_cards(at).values())
     charts = [chart.proto.spec for chart in at.get("plotly_chart")]
-    assert sum("Index (first month = 100)" in spec for spec in charts) == 1
+    assert len(charts) == 1 and "Index (first month = 100)" in charts[0]  # sparklines are st.metric's own
+
+
+@pytest.mark.parametrize("name", COMPANIES)
+def test_the_agreed_kpis_come_first_then_the_chart_then_the_three_bands(seeded: dict, seeded_url: str,
+                                                                         name: str) -> None:
+    company = seeded[name]
+    month = company["months"][-1]
+    at = open_page(PAGE, company["id"], month)
+    order = [block_key(block) for block in keyed_blocks(at, "") if block_key(block) in
+             ("agreed_kpis", "index_chart_block", "band_pnl", "band_campaigns", "band_feel")]
+    assert order == ["agreed_kpis", "index_chart_block", "band_pnl", "band_campaigns", "band_feel"]
+    with session_scope(engine_for(seeded_url)) as session:
+        card = scorecard_for_month(session, company["id"], month)
+    agreed = metrics_in(keyed_blocks(at, "agreed_kpis")[0])
+    assert [m.label for m in agreed] == [k.label for k in card.kpis] and 3 <= len(agreed) <= 7
+    for metric, line in zip(agreed, card.kpis, strict=True):
+        assert metric.value == format_value(line.actual, line.unit, company["currency"])
+        assert metric.proto.delta == f"{line.pct_of_target * 100:.0f}% of target"
+        assert list(metric.proto.chart_data)[-1] == pytest.approx(
+            line.trend[-1].actual * (100 if line.unit == "percent" else 1), abs=0.51)
+    titles = [next(iter(band.get("markdown"))).value for band in keyed_blocks(at, "band_")]
+    assert titles == [f"**{title}**" for title in BAND_TITLES.values()]
+    assert all(len(m.proto.chart_data) == 12 for band in keyed_blocks(at, "band_") for m in metrics_in(band))
 
 
 @pytest.mark.parametrize("name", COMPANIES)

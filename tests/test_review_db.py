@@ -187,6 +187,6 @@ def test_later_data_never_changes_a_closed_review(engine, company) -> None:
     assert changes[("Revenue", "commentary")] == ("", "Restated.")
     assert changes[("Revenue", "One View value")] == ("€1K", "€1.2K")
     deck = Presentation(io.BytesIO(build_board_pack(frozen, draft=False)))
-    revenue_chart = next(shape.chart for shape in deck.slides[4].shapes if shape.has_chart)
-    assert deck.slides[4].shapes.title.text == "Revenue · Growth (the math)"
+    revenue_chart = next(shape.chart for shape in deck.slides[5].shapes if shape.has_chart)
+    assert deck.slides[5].shapes.title.text == "Revenue · Growth (the math)"
     assert revenue_chart.plots[0].series[0].values[-1] == 1000

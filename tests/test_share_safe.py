@@ -28,12 +28,13 @@ from metrics.agreement import diff
 from metrics.catalog import STANDARD_CATALOG, Mandate, Unit
 from metrics.colors import text_color_on
 from metrics.formatting import MASK, format_value, mask_currency_text
+from metrics.one_view import chart_values
 from metrics.scorecard import KpiLine, KpiTerms, format_variance
 from metrics.series import MonthPoint
 from metrics.status import RAG_LABELS, Rag
 from metrics.summary import month_summary
 from tests import apptest_helpers
-from tests.apptest_helpers import APP, demo_workspace_id
+from tests.apptest_helpers import APP, demo_workspace_id, keyed_blocks, metrics_in
 
 ROOT = Path(__file__).resolve().parents[1]
 MONEY = re.compile(r"[$€£¥]\s?-?\d|\b(?:USD|EUR|GBP|CHF)\s?-?\d")
@@ -109,6 +110,13 @@ def test_scorecard_trend_of_money_is_indexed_in_share_safe_mode() -> None:
         {"month": MAR, "actual": 120_000.0, "target": 100_000.0, "rag": Rag.GREEN}]})
     assert trend_line(line) == [80_000.0, 120_000.0]
     assert trend_line(line, safe=True) == [100.0, 150.0]
+
+
+def test_a_money_sparkline_sends_its_shape_not_its_amounts_in_share_safe_mode() -> None:
+    amounts = [-40_000.0, None, 80_000.0]  # a line starting below zero keeps its direction
+    assert chart_values(amounts, Unit.CURRENCY, mask_currency=True) == [-100.0, None, 200.0]
+    assert chart_values(amounts, Unit.CURRENCY) == amounts
+    assert chart_values([0.2, 0.3], Unit.PERCENT, mask_currency=True) == [20.0, 30.0]  # rates are not amounts
 
 
 def test_agreement_diff_masks_money_targets_and_quoted_text() -> None:
@@ -223,15 +231,15 @@ def test_the_collector_sees_metrics_tables_and_chart_hovers(seeded_url: str) -> 
     assert any(m.value in found for m in at.metric if m.value.startswith("$"))
     assert any("Target: $" in t for t in found)  # an agreed currency KPI's target on its card
     assert any(re.search(r"\\\$\d", t) for t in found)  # the summary, as escaped markdown
-    charts = [t for c in at.get("plotly_chart") for t in _chart_texts(c.proto.spec)]
-    assert any(MONEY.search(t) for t in charts)  # sparkline hovers
+    revenue = next(m for m in at.metric if m.label == "Revenue")
+    assert max(revenue.proto.chart_data) > 1_000_000  # its sparkline carries the amounts (share-safe indexes them)
 
 
 @pytest.mark.parametrize("name", [NORTHWIND, BLOOM])
 def test_one_view_in_share_safe_mode_masks_money_and_keeps_changes_and_rag(seeded_url: str, name: str) -> None:
     at = open_page(seeded_url, "pages/one_view.py", name, safe=True, present=True)
     assert money_in(at) == []
-    cards = {m.label: m for m in at.metric}
+    cards = {m.label: m for band in keyed_blocks(at, "band_") for m in metrics_in(band)}  # the agreed row: % of target
     assert cards["Revenue"].value == cards["Marketing spend"].value == cards["Customer acquisition cost"].value == MASK
     assert cards["Win rate"].value.endswith("%") and cards["LTV : CAC"].value.endswith("×")
     assert all(CHANGE.match(m.delta) for m in cards.values() if m.delta != "n/a")

@@ -105,3 +105,28 @@ def test_upload_map_dry_run_import_and_see_the_one_view_change(page: Page, app: 
     page.get_by_role("button", name="Undo this import").click()
     expect(page.get_by_text(re.compile(r"Import #\d+ undone"))).to_be_visible(timeout=30_000)
     assert latest_revenue(database_url)[1] == pytest.approx(before)
+
+
+def test_a_preview_never_follows_you_to_another_company(page: Page, app: tuple[str, str], tmp_path: Path) -> None:
+    base_url, _ = app
+    file = tmp_path / "takings.csv"
+    file.write_text("Month,Revenue\n2026-09,1000\n")
+    page.goto(base_url)
+    wait_for_app(page)
+    page.get_by_role("link", name="Bring your own numbers").click()
+    wait_for_app(page)
+    page.get_by_role("textbox", name="Imported by").fill("Dana")
+    page.get_by_role("textbox", name="Imported by").press("Enter")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(file))
+    page.get_by_role("button", name="Preview (dry run)").click()
+    expect(page.get_by_text("Dry run passed: nothing written yet.")).to_be_visible(timeout=30_000)
+
+    picker = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Client company")
+    picker.click()
+    page.get_by_role("option", name="Northwind Analytics (demo)").click()
+    wait_for_app(page)
+    expect(page.get_by_test_id("client-banner")).to_contain_text("Northwind Analytics")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(file))  # the same file, again
+    expect(page.get_by_role("button", name="Preview (dry run)")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Dry run passed: nothing written yet.")).to_have_count(0)
+    expect(page.get_by_role("button", name="Import", exact=True)).to_be_disabled()
