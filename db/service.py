@@ -315,3 +315,32 @@ from metrics.one_view import TileLayout  # noqa: E402
 def tile_layout(scope: Scope) -> TileLayout:
     """How the company arranged its One View tiles (empty: the standard arrangement)."""
     return _read(layout.tile_layout, scope)
+
+
+# --- Mail (the Members page's switches and "Send the pre-read now") --------------------------------
+
+from db import delivery, meetings, schedule  # noqa: E402
+from db.delivery import MailChoices, save_mail_choices, set_share_safe_mail  # noqa: E402, F401 - run inside ``write``
+from metrics.delivery import ReviewDate, next_review  # noqa: E402
+from reports.smtp import MailServer  # noqa: E402
+
+
+def mail_choices(scope: Scope) -> dict[str, MailChoices]:
+    """Each member's mail choices by address (a member without a row receives every kind their role gets)."""
+    return _read(delivery.mail_choices, scope)
+
+
+def share_safe_mail(scope: Scope) -> bool:
+    return _read(delivery.share_safe_mail, scope)
+
+
+def coming_review(scope: Scope, today: dt.date) -> ReviewDate:
+    """The next review meeting of the company, by its cadence."""
+    return next_review(_read(meetings.cadence, scope), today)
+
+
+def send_pre_read_now(scope: Scope, server: MailServer, today: dt.date) -> schedule.Report:
+    """The next review's pre-read, sent now by an advisor to whoever does not have it yet."""
+    scope.require(Permission.ADMINISTER)
+    return schedule.send_pre_read_now(engine_for(scope.url), scope.workspace_id, today, server=server,
+                                      app_url=get_settings().app_url)

@@ -19,27 +19,18 @@ from components.mail_settings import (
     share_safe_switch,
     whose_mail,
 )
-from db import delivery
+from db import service
 from db.access import ROLE_TITLES, Member, Permission, Scope
 from db.delivery import KIND_TITLES, MailChoices, kinds_for
-from db.engine import engine_for, session_scope
-from db.meetings import cadence
-from db.schedule import Report, send_pre_read_now
+from db.schedule import Report
 from flows.saving import attempt, save
-from metrics.delivery import next_review
 from metrics.periods import month_label
 from reports.smtp import MailNotConfigured, MailServer, mail_server
-from settings import get_settings
-
-
-def _read(scope: Scope) -> tuple[dict[str, MailChoices], bool]:
-    with session_scope(engine_for(scope.url), scope.workspace_id) as session:
-        return delivery.mail_choices(session, scope.workspace_id), delivery.share_safe_mail(session, scope.workspace_id)
 
 
 def own_mail(scope: Scope, members: list[Member]) -> None:
     """The switches of the signed-in member (without sign-in, of the member picked), saved as they flip."""
-    choices, _ = _read(scope)
+    choices = service.mail_choices(scope)
     own = scope.identity.email.lower() if scope.identity.verified else None
     email = whose_mail([m.email for m in members], own)
     member = next((m for m in members if m.email == email), None)
@@ -54,23 +45,21 @@ def own_mail(scope: Scope, members: list[Member]) -> None:
     current = asdict(choices.get(member.email, MailChoices()))
     changed = mail_switches(member.email, kinds, current)
     if changed is not None and save(scope, None, "mail.preferences",
-                                    lambda s: delivery.save_mail_choices(s, scope.workspace_id, member.email,
-                                                                         MailChoices(**changed)),
+                                    lambda s: service.save_mail_choices(s, scope.workspace_id, member.email,
+                                                                        MailChoices(**changed)),
                                     detail={"email": member.email, **changed}):
         st.toast("Mail choices saved.")
 
 
 def company_mail(scope: Scope) -> None:
     """For advisors: share-safe mail, and the pre-read of the next review sent at once."""
-    _, safe = _read(scope)
-    turned = share_safe_switch(safe)
+    turned = share_safe_switch(service.share_safe_mail(scope))
     if turned is not None and save(scope, Permission.ADMINISTER, "mail.share_safe",
-                                   lambda s: delivery.set_share_safe_mail(s, scope.workspace_id, turned),
+                                   lambda s: service.set_share_safe_mail(s, scope.workspace_id, turned),
                                    detail={"share_safe": turned}):
         st.toast("Share-safe mail is " + ("on." if turned else "off."))
     today = clock.today()
-    with session_scope(engine_for(scope.url), scope.workspace_id) as session:
-        review = next_review(cadence(session, scope.workspace_id), today)
+    review = service.coming_review(scope, today)
     try:
         server, configured = mail_server(), ""
     except MailNotConfigured as missing:
@@ -84,9 +73,7 @@ def company_mail(scope: Scope) -> None:
 
 def _send_now(scope: Scope, server: MailServer, today: dt.date, month: str) -> Report:
     """Send, then record who asked (the delivery log already says to whom)."""
-    scope.require(Permission.ADMINISTER)
-    report = send_pre_read_now(engine_for(scope.url), scope.workspace_id, today, server=server,
-                               app_url=get_settings().app_url)
+    report = service.send_pre_read_now(scope, server, today)
     if report.sent:
         save(scope, Permission.ADMINISTER, "mail.pre_read_sent", lambda _s: None,
              detail={"month": month, "sent": report.sent})

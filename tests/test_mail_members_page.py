@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import clock
+from components.text import as_typed
 from db import schedule
 from db.delivery import MailChoices, deliveries, mail_choices, share_safe_mail
 from db.engine import engine_for, session_scope
@@ -74,7 +75,7 @@ def test_an_advisor_makes_mail_share_safe_and_sends_the_pre_read_now(sqlite_url:
     assert not at.exception
     assert sorted(rcpt[0] for rcpt, _ in inbox.received) == sorted(
         PEOPLE[r] for r in ("advisor", "ceo", "cmo", "contributor"))
-    assert "sent the pre-read of Oct 2026 (with the draft board pack) to advisor@test.co" in shown_text(at)
+    assert "sent the pre-read of Oct 2026 (with the draft board pack) to advisor@test.co" in as_typed(shown_text(at))
     assert "•••" in inbox.to(PEOPLE["ceo"])[0].get_body(("plain",)).get_content()  # share-safe, as just set
     [button] = [b for b in at.button if b.label == "Send the pre-read now"]
     button.click().run()  # again: everyone has it
