@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 import cli_data
+import cli_deliver
 import cli_import
 import cli_member
 import cli_portfolio
@@ -114,6 +115,8 @@ COMMANDS: dict[str, tuple[str, AddArguments, Handler]] = {
                   cli_portfolio.add_arguments, cli_portfolio.run),
     "board-pack": ("Write a month's board pack as PowerPoint (and PDF with --pdf); DRAFT unless the month is closed.",
                    board_pack_cli.add_arguments, board_pack_cli.run),
+    "deliver": ("Refresh SQL sources, raise alerts and send the mail that is due (run it from cron or a timer).",
+                cli_deliver.add_arguments, cli_deliver.run),
 }
 
 

@@ -50,6 +50,16 @@ class Settings(BaseSettings):
     )
     sql_source_timeout_seconds: int = Field(default=30, ge=1, description="Longest a SQL source's query may run.")
     sql_source_max_mb: int = Field(default=200, ge=1, description="Largest query result a SQL source may return.")
+    smtp_host: str = Field(default="", description="Mail server that sends the pre-reads, board packs and alerts. "
+                                                   "Empty: no mail is sent.")
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="The mail server's port.")
+    smtp_username: str = Field(default="", description="Login at the mail server (empty: no login).")
+    smtp_password: SecretStr = Field(default=SecretStr(""), description="Password of that login.")
+    smtp_tls: str = Field(default="starttls", description="How the connection is encrypted: starttls, ssl or none "
+                                                          "(checked when mail is sent).")
+    smtp_sender: str = Field(default="", description="The From address of every mail, as "
+                                                     "'Alignboard <review@example.com>'.")
+    app_url: str = Field(default="", description="The address people open Alignboard at, for the links in mail.")
 
 
 def get_settings() -> Settings:

@@ -108,7 +108,8 @@ ACTION_TITLES = {"company.created": "Created", "company.renamed": "Renamed", "co
                  "leadership_system.saved": "Leadership system", "source_of_record.set": "Source of record",
                  "sql_source.added": "Added a SQL source", "sql_source.deleted": "Deleted a SQL source",
                  "sql_source.mapped": "Mapped a SQL source", "member.added": "Invited a member",
-                 "member.removed": "Removed a member"}
+                 "member.removed": "Removed a member", "mail.preferences": "Mail choices",
+                 "mail.share_safe": "Share-safe mail", "mail.pre_read_sent": "Sent the pre-read"}
 
 
 def event_detail(action: str, detail: dict) -> str:

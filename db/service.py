@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from db import access, audit, imports, indicators, queries, review, scorecard, sources, workspaces
 from db.access import Identity, Permission, Scope
+from db.delivery import record_import_failure
 from db.engine import engine_for, session_scope, write_scope
 from db.overlaps import OverlapChoice
 from db.versions import raise_version
@@ -227,6 +228,8 @@ def import_file(scope: Scope, table: SourceTable, mapping: ImportMapping, *, typ
     outcome = imports.import_table(engine_for(scope.url), scope.workspace_id, table, mapping,
                                    created_by=scope.named(typed_name), dry_run=dry_run, progress=progress,
                                    overlap=overlap, replace_identical=replace_identical)
+    record_import_failure(engine_for(scope.url), scope.workspace_id, table.file_name, outcome,
+                          by=scope.named(typed_name), dry_run=dry_run)
     if outcome.accepted and not dry_run:
         write(scope, None, "import", lambda _session: None, typed_name=typed_name,
               detail={"batch": outcome.result.batch_id, "file": table.file_name, "rows": outcome.result.rows_read})
@@ -368,3 +371,32 @@ def _company_coverage(url: str, versions: tuple[tuple[int, int], ...]) -> dict[i
 def meeting_cadence(scope: Scope) -> Cadence:
     """When the company's review meets (the second Tuesday until it sets its own) and any meeting moved."""
     return _read(meetings.cadence, scope)
+
+
+# --- Mail (the Members page's switches and "Send the pre-read now") --------------------------------
+
+from db import delivery, schedule  # noqa: E402
+from db.delivery import MailChoices, save_mail_choices, set_share_safe_mail  # noqa: E402, F401 - run inside ``write``
+from metrics.delivery import ReviewDate, next_review  # noqa: E402
+from reports.smtp import MailServer  # noqa: E402
+
+
+def mail_choices(scope: Scope) -> dict[str, MailChoices]:
+    """Each member's mail choices by address (a member without a row receives every kind their role gets)."""
+    return _read(delivery.mail_choices, scope)
+
+
+def share_safe_mail(scope: Scope) -> bool:
+    return _read(delivery.share_safe_mail, scope)
+
+
+def coming_review(scope: Scope, today: dt.date) -> ReviewDate:
+    """The next review meeting of the company, by its cadence."""
+    return next_review(_read(meetings.cadence, scope), today)
+
+
+def send_pre_read_now(scope: Scope, server: MailServer, today: dt.date) -> schedule.Report:
+    """The next review's pre-read, sent now by an advisor to whoever does not have it yet."""
+    scope.require(Permission.ADMINISTER)
+    return schedule.send_pre_read_now(engine_for(scope.url), scope.workspace_id, today, server=server,
+                                      app_url=get_settings().app_url)

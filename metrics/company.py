@@ -42,6 +42,8 @@ ROW_LABELS = {
     "confidence_vote": "confidence votes", "leadership_system": "leadership answers",
     "source_of_record": "sources of record", "part_source": "sources added up as parts", "membership": "members",
     "meeting_cadence": "meeting cadence", "tile_placement": "One View tile arrangements",
+    "delivery": "mail sent", "mail_preference": "members' mail choices", "delivery_setting": "mail settings",
+    "alert_event": "alerts raised and cleared", "scheduled_refresh": "scheduled SQL refreshes",
 }
 """What a table's rows are, in the user's words, for the summary of a deletion."""
 BOOKKEEPING = frozenset({"data_version"})  # rows of the app's own, not the company's data: left out of summaries

@@ -10,6 +10,7 @@ from components.text import plain
 from db import service
 from db.access import ROLE_TITLES, Permission, Role
 from flows.frame import page_header
+from flows.mail import company_mail, own_mail
 from flows.saving import save
 
 page = page_header("Members")
@@ -24,6 +25,11 @@ st.caption("Roles: the advisor administers the company (members, SQL sources, se
            "notes; the board reads. Access starts the first time the person signs in with that address.")
 members = service.members(scope)
 members_table(members, ROLE_TITLES)
+st.subheader("Mail")
+own_mail(scope, members)
+if scope.can(Permission.ADMINISTER):
+    with editing("mail"):
+        company_mail(scope)
 if not scope.can(Permission.ADMINISTER):
     st.caption("Only the company's advisors invite or remove members.")
     st.stop()

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, select
 from db.access_models import DataVersion, Membership
 from db.audit import events
 from db.base import Base
+from db.delivery_models import AlertEvent, Delivery, DeliverySetting, MailPreference, ScheduledRefresh
 from db.engine import session_scope
 from db.import_models import CustomMetric, ImportPreset, SqlSource
 from db.indicator_models import DriverOverride, LeadingIndicator
@@ -44,7 +45,7 @@ from db.workspaces import (
     set_logo,
     unarchive_company,
 )
-from metrics.company import CompanyRefused, checked_company
+from metrics.company import BOOKKEEPING, ROW_LABELS, CompanyRefused, checked_company
 from metrics.logo import prepared_logo
 from sample_data.seed import seed_on_first_start
 
@@ -204,9 +205,19 @@ def fill_every_table(session, workspace_id: int, tag: str) -> dict[str, set[tupl
         Membership(workspace_id=workspace_id, email=f"{tag.lower()}@example.com", role="ceo", invited_at=WHEN),
         DataVersion(workspace_id=workspace_id, version=3),
         MeetingCadence(workspace_id=workspace_id, weekday=2, week=1),
+        Delivery(workspace_id=workspace_id, recipient=f"{tag.lower()}@example.com", kind="alerts", period=MONTH,
+                 status="sent", claimed_at=WHEN),
+        MailPreference(workspace_id=workspace_id, email=f"{tag.lower()}@example.com", alerts=False),
+        DeliverySetting(workspace_id=workspace_id, share_safe=True),
+        AlertEvent(workspace_id=workspace_id, key="kpi:revenue", raised=True, kind="kpi_off_track", at=WHEN,
+                   day=MONTH),
         TilePlacementRow(workspace_id=workspace_id, metric_key="revenue", position=1, pinned=True),
     ]
     session.add_all(rows)
+    session.flush()
+    source = next(row for row in rows if isinstance(row, SqlSource))
+    rows.append(ScheduledRefresh(source_id=source.id, day=MONTH, workspace_id=workspace_id, status="done"))
+    session.add(rows[-1])
     session.flush()
     added: dict[str, set[tuple]] = {}
     for row in [first, second, review, version, kpi, *rows]:
@@ -229,6 +240,11 @@ def test_the_fill_covers_every_table_that_belongs_to_a_company(engine: Engine) -
         filled = fill_every_table(session, acme, "acme")
     every_table = {table.name for table in Base.metadata.sorted_tables}
     assert set(filled) == {table.name for table in company_tables()} == every_table - KEPT_ON_DELETE
+
+
+def test_every_table_of_a_company_is_named_in_words_for_the_deletion_summary() -> None:
+    unnamed = {table.name for table in company_tables()} - BOOKKEEPING - set(ROW_LABELS)
+    assert unnamed == set()
 
 
 def test_delete_removes_exactly_that_companys_rows_and_records_it(engine: Engine) -> None:
