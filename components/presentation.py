@@ -70,11 +70,13 @@ def address_params(client: str | None = None) -> dict[str, str]:
 
 
 def presenting() -> bool:
+    _from_address()  # asked before the frame is drawn too (the navigation leaves the portfolio out)
     return bool(st.session_state.get(PRESENT_KEY))
 
 
 def share_safe_on() -> bool:
     """Whether to hide absolute currency amounts."""
+    _from_address()
     return bool(st.session_state.get(SAFE_KEY))
 
 

@@ -39,7 +39,8 @@ def latest_revenue(database_url: str) -> tuple[str, float]:
 
 def revenue_card(page: Page):  # noqa: ANN201 - a Locator
     label = page.get_by_test_id("stMetricLabel").get_by_text("Revenue", exact=True)
-    return page.get_by_test_id("stMetric").filter(has=label).get_by_test_id("stMetricValue")
+    tiles = page.locator("[class*='st-key-band_'] [data-testid='stMetric']")  # the P&L band's, not the agreed row's
+    return tiles.filter(has=label).get_by_test_id("stMetricValue")
 
 
 def full_screenshot(page: Page, path: Path) -> None:
@@ -126,7 +127,9 @@ def test_a_preview_never_follows_you_to_another_company(page: Page, app: tuple[s
     page.get_by_role("option", name="Northwind Analytics (demo)").click()
     wait_for_app(page)
     expect(page.get_by_test_id("client-banner")).to_contain_text("Northwind Analytics")
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(file))  # the same file, again
+    uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
+    expect(uploader).to_have_count(1, timeout=15_000)  # the first company's upload box is gone
+    uploader.set_input_files(str(file))  # the same file, again
     expect(page.get_by_role("button", name="Preview (dry run)")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Dry run passed: nothing written yet.")).to_have_count(0)
     expect(page.get_by_role("button", name="Import", exact=True)).to_be_disabled()

@@ -61,6 +61,7 @@ class Company:
     name: str
     id: int
     figures: tuple[str, ...]
+    slug: str
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def prepare_database(url: str) -> dict[str, Company]:
             data = monthly_data(session, workspace.id, keys=("revenue", "new_bookings"))
             figures = tuple(money(data[key][LATEST_MONTH].value, workspace.currency)
                             for key in ("revenue", "new_bookings"))
-            companies[name] = Company(name, workspace.id, figures)
+            companies[name] = Company(name, workspace.id, figures, workspace.slug)
         northwind = companies[NORTHWIND].id
         agreed = current_agreement(session, northwind)
         changed = [agreed.kpis[0].model_copy(update={"rationale": agreed.kpis[0].rationale + " (reviewed)"}),
@@ -176,12 +177,17 @@ def test_a_ceo_sees_only_their_own_company_on_every_page(page: Page, signed_in_a
         expect_nothing_of(page, theirs)
         page.screenshot(path=str(screenshot_dir / f"{file_name(title)}.png"))
 
-    for address in (f"/?client={theirs.id}", f"/?workspace_id={theirs.id}", f"/scorecard?client={theirs.id}"):
-        page.goto(app.url + address)
+    for address in (f"/?client={theirs.slug}", f"/scorecard?client={theirs.slug}", f"/?client={theirs.id}"):
+        page.goto(app.url + address)  # a link to the other company: not available, and nothing of it shown
         wait_for_app(page)
-        expect(page.get_by_test_id("client-banner")).to_contain_text(own, timeout=30_000)
+        expect(page.get_by_role("heading", name="Company not available")).to_be_visible(timeout=30_000)
         wait_until_settled(page)
         expect_nothing_of(page, theirs)
+    page.goto(app.url + f"/?workspace_id={theirs.id}")  # not a parameter the app reads: their own company
+    wait_for_app(page)
+    expect(page.get_by_test_id("client-banner")).to_contain_text(own, timeout=30_000)
+    wait_until_settled(page)
+    expect_nothing_of(page, theirs)
     assert picker_options(page) == [f"{own} (demo)"]
 
     sign_out(page, app.url, app.provider)
