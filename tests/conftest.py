@@ -26,6 +26,12 @@ PG_ENV = "ALIGNBOARD_TEST_DATABASE_URL"
 PG_SKIP_REASON = f"PostgreSQL tests skipped: set {PG_ENV} to a PostgreSQL URL to run them"
 
 
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """Files made in the test (zip timestamps inside) are named by their place in the list, not their bytes, so
+    that every worker of a parallel run collects the same test names."""
+    return "file" if isinstance(val, bytes | bytearray) else None
+
+
 def pytest_report_header() -> str:
     if os.environ.get(PG_ENV):
         return f"database tests: SQLite and PostgreSQL ({PG_ENV} is set)"

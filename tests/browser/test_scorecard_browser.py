@@ -51,7 +51,9 @@ def test_agree_four_kpis_as_ceo_and_cmo_then_read_the_scorecard(page: Page, app_
     page.get_by_role("button", name="Sign as CMO").click()
     expect(page.get_by_text("Agreement v2 drives the scorecard")).to_be_visible()
     page.get_by_text("Agreement v2 — signed by").first.scroll_into_view_if_needed()
-    expect(page.get_by_text("Removed Decision confidence")).to_be_visible()
+    removed = page.get_by_text("Removed Decision confidence")
+    expect(removed.first).to_be_visible()
+    expect(removed).to_have_count(1)  # once the rerun has replaced the draft's list
     full_screenshot(page, screenshot_dir / "agreement_signed_v2.png")
 
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Scorecard").click()
