@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from components.text import plain
-from metrics.meeting_dates import MeetingRefused, changed_cadence, is_moved, next_review_text
+from metrics.meeting_dates import MOST_PRE_READ_DAYS, MeetingRefused, changed_cadence, is_moved, next_review_text
 from metrics.meetings import ORDINALS, WEEKDAYS, Cadence
 
 
@@ -21,7 +21,7 @@ def meeting_form(cadence: Cadence, today: dt.date) -> Cadence | None:
     weeks = list(ORDINALS)
     with st.expander("Change the meeting dates", icon=":material/edit_calendar:"), \
             st.form("meeting_cadence", border=False):
-        week_column, day_column, moved_column = st.columns(3)
+        week_column, day_column, moved_column, lead_column = st.columns(4)
         week = week_column.selectbox("Meets on the", weeks, index=weeks.index(cadence.week),
                                      format_func=lambda w: ORDINALS[w])
         weekday = day_column.selectbox("Day", range(len(WEEKDAYS)), index=cadence.weekday,
@@ -30,10 +30,14 @@ def meeting_form(cadence: Cadence, today: dt.date) -> Cadence | None:
             "Move the next meeting to", value=cadence.next_override if is_moved(cadence, today) else None,
             min_value=today, help="For one meeting only (a holiday, a board week). Leave it empty to meet on the "
                                   "usual day.")
+        lead = lead_column.number_input("Pre-read, days before", min_value=0, max_value=MOST_PRE_READ_DAYS,
+                                        value=cadence.pre_read_days, step=1,
+                                        help="The pre-read mail goes out this many days before the meeting.")
         if not st.form_submit_button("Save meeting dates"):
             return None
     try:
-        return changed_cadence(cadence, weekday=weekday, week=week, moved_to=moved_to, today=today)
+        return changed_cadence(cadence, weekday=weekday, week=week, moved_to=moved_to, today=today,
+                               pre_read_days=int(lead))
     except MeetingRefused as refused:
         st.error(plain(str(refused)), icon=":material/block:")
         return None

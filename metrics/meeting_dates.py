@@ -41,11 +41,17 @@ def next_review_text(cadence: Cadence, today: dt.date) -> str:
             f"{cadence.text()})")
 
 
+MOST_PRE_READ_DAYS = 14  # as metrics.meetings.Cadence allows
+
+
 def changed_cadence(current: Cadence, *, weekday: int, week: int, moved_to: dt.date | None,
-                    today: dt.date) -> Cadence:
-    """The cadence as the form sets it: a new rhythm, and the next meeting moved to ``moved_to`` (None: on the
-    rhythm's own day). A date in the past is refused; the pre-read's lead time is kept."""
+                    today: dt.date, pre_read_days: int | None = None) -> Cadence:
+    """The cadence as the form sets it: a new rhythm, the next meeting moved to ``moved_to`` (None: on the
+    rhythm's own day) and the pre-read's lead time (None: kept). A date in the past is refused."""
     if moved_to is not None and moved_to < today:
         raise MeetingRefused(f"The next meeting cannot be moved to {day_text(moved_to)}: that day has passed. "
                              f"Choose {day_text(today)} or later.")
-    return Cadence(weekday=weekday, week=week, pre_read_days=current.pre_read_days, next_override=moved_to)
+    lead = current.pre_read_days if pre_read_days is None else pre_read_days
+    if not 0 <= lead <= MOST_PRE_READ_DAYS:
+        raise MeetingRefused(f"The pre-read goes out 0 to {MOST_PRE_READ_DAYS} days before the meeting, not {lead}.")
+    return Cadence(weekday=weekday, week=week, pre_read_days=lead, next_override=moved_to)

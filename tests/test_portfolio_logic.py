@@ -305,3 +305,6 @@ def test_changing_the_cadence_keeps_the_pre_read_and_refuses_a_past_day() -> Non
     with pytest.raises(MeetingRefused, match="Sun 15 Nov 2026: that day has passed. Choose Mon 16 Nov 2026 or later"):
         changed_cadence(current, weekday=1, week=2, moved_to=D(2026, 11, 15), today=TODAY)
     assert day_text(D(2027, 1, 5)) == "Tue 5 Jan 2027"
+    assert changed_cadence(current, weekday=1, week=2, moved_to=None, today=TODAY, pre_read_days=2).pre_read_days == 2
+    with pytest.raises(MeetingRefused, match="0 to 14 days before the meeting, not 15"):
+        changed_cadence(current, weekday=1, week=2, moved_to=None, today=TODAY, pre_read_days=15)

@@ -17,6 +17,7 @@ from db import access
 from db.access import Role
 from db.engine import engine_for, session_scope
 from db.imports import workspace_catalog
+from db.meetings import cadence
 from db.scorecard import scorecard_for_month
 from db.workspaces import workspace_by_name
 from metrics.status import RAG_LABELS, Rag
@@ -181,9 +182,12 @@ def test_the_review_says_when_it_meets_and_a_planner_changes_it(seeded_url: str)
     day = next(s for s in at.selectbox if s.label == "Day")
     week.set_value(-1)
     day.set_value(3)
+    next(n for n in at.number_input if n.label == "Pre-read, days before").set_value(5)
     next(b for b in at.button if b.label == "Save meeting dates").click().run()
     assert not at.exception
     assert "Next review: Thu 26 Nov 2026 (the last Thursday of each month)" in shown_text(at)
+    with session_scope(engine_for(seeded_url)) as session:  # the pre-read's lead time is the company's
+        assert cadence(session, demo_workspace_id(seeded_url)).pre_read_days == 5
     next(d for d in at.date_input if d.label == "Move the next meeting to").set_value(dt.date(2026, 12, 3))
     next(b for b in at.button if b.label == "Save meeting dates").click().run()
     assert ("Next review: Thu 3 Dec 2026 (moved from Thu 26 Nov 2026; usually the last Thursday of each month)"
