@@ -117,3 +117,13 @@ def seeded_url(seeded_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def workspace_id(engine: Engine) -> int:
     with session_scope(engine) as session:
         return create_workspace(session, WorkspaceIn(name="Test Co", currency="EUR")).id
+
+
+@pytest.fixture
+def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator:
+    """A real SMTP server on 127.0.0.1 for the test, with the app's mail settings pointed at it; yields what it
+    received (tests.mail_fixtures.Inbox)."""
+    from tests.mail_fixtures import smtp_server  # aiosmtpd only where mail is tested
+
+    with smtp_server(monkeypatch) as received:
+        yield received

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -41,12 +40,6 @@ from tests.mail_fixtures import (
 
 CEO, CMO, ADVISOR, CONTRIBUTOR, BOARD = (PEOPLE[r] for r in ("ceo", "cmo", "advisor", "contributor", "board"))
 PRE_READ = "Pre-read: Test Co, review of Oct 2026 on Wed 18 Nov"
-
-
-@pytest.fixture
-def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    with smtp_server(monkeypatch) as received:
-        yield received
 
 
 @pytest.fixture(autouse=True)

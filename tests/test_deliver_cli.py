@@ -7,7 +7,6 @@ import datetime as dt
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -18,7 +17,7 @@ from db.engine import session_scope
 from db.review import close_month
 from reports.pdf import pdf_available
 from settings import PROJECT_ROOT
-from tests.mail_fixtures import MEETING, PEOPLE, Inbox, build_company, smtp_server
+from tests.mail_fixtures import MEETING, PEOPLE, Inbox, build_company
 
 
 @pytest.fixture(autouse=True)
@@ -26,12 +25,6 @@ def no_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
     from db import schedule
 
     monkeypatch.setattr(schedule, "pdf_available", lambda: False)
-
-
-@pytest.fixture
-def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    with smtp_server(monkeypatch) as received:
-        yield received
 
 
 @pytest.fixture

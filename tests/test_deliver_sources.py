@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from db.sql_sources import SqlSourceIn, add_sql_source, fetch_sql_source, set_sq
 from importers.suggest import suggest
 from metrics.catalog import STANDARD_CATALOG
 from reports.smtp import mail_server
-from tests.mail_fixtures import APP_URL, PEOPLE, TODAY, Inbox, build_company, parts, smtp_server
+from tests.mail_fixtures import APP_URL, PEOPLE, TODAY, Inbox, build_company, parts
 
 QUERY = "SELECT day, website_sessions FROM traffic ORDER BY day"
 
@@ -29,12 +28,6 @@ QUERY = "SELECT day, website_sessions FROM traffic ORDER BY day"
 def secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ALIGNBOARD_SECRET_KEY", Fernet.generate_key().decode())
     monkeypatch.setattr(schedule, "pdf_available", lambda: False)
-
-
-@pytest.fixture
-def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    with smtp_server(monkeypatch) as received:
-        yield received
 
 
 @pytest.fixture

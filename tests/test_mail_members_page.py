@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -15,7 +13,7 @@ from db.delivery import MailChoices, deliveries, mail_choices, share_safe_mail
 from db.engine import engine_for, session_scope
 from db.workspaces import WorkspaceIn, create_workspace
 from tests.apptest_helpers import APP, open_page, shown_text
-from tests.mail_fixtures import PEOPLE, Inbox, build_company, smtp_server
+from tests.mail_fixtures import PEOPLE, Inbox, build_company
 
 PAGE = "pages/members.py"
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "test",
@@ -33,12 +31,6 @@ def company(sqlite_url: str) -> int:
     with session_scope(engine) as session:
         workspace_id = create_workspace(session, WorkspaceIn(name="Test Co", currency="EUR")).id
     return build_company(engine, workspace_id)
-
-
-@pytest.fixture
-def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    with smtp_server(monkeypatch) as received:
-        yield received
 
 
 def toggle(at: AppTest, label: str):  # noqa: ANN201 - an AppTest toggle
