@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -63,5 +65,21 @@ class Settings(BaseSettings):
 
 
 def get_settings() -> Settings:
-    """Fresh settings each call, so tests and the CLI can point at another database."""
+    """The settings for the environment as it is now: read again whenever an ALIGNBOARD_ variable or the .env
+    file changes (so tests and the CLI can point at another database), else the same object — every rerun asks
+    for them several times, and reading them costs milliseconds each time."""
+    return _settings_for(_environment())
+
+
+def _environment() -> tuple[tuple[tuple[str, str], ...], tuple[str, int] | None]:
+    names = tuple(sorted((k, v) for k, v in os.environ.items() if k.upper().startswith("ALIGNBOARD_")))
+    env_file = Path(".env")
+    try:
+        return names, (str(env_file.resolve()), env_file.stat().st_mtime_ns)
+    except OSError:
+        return names, None
+
+
+@lru_cache(maxsize=16)
+def _settings_for(_environment: tuple) -> Settings:
     return Settings()

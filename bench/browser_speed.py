@@ -3,13 +3,16 @@
     python -m bench.browser_speed              # 5 first views, 7 warm switches each way
     python -m bench.browser_speed --runs 3     # quicker
 
-Three apps are started with ``streamlit run`` on free ports: Alignboard on a SQLite file seeded beforehand with the
-demo companies, a two-page ``st.navigation`` hello-world and a one-page app with one ``st.metric`` (both written to a
-temporary folder). Two things are timed, as a person meets them, at 1440×900:
+Three apps are started with ``streamlit run`` on free ports: Alignboard (``serve.py``, as the README starts it) on
+a SQLite file seeded beforehand with the demo companies, a two-page ``st.navigation`` hello-world and a one-page
+app with one ``st.metric`` (both written to a temporary folder).
+Two things are timed, as a person meets them, at 1440×900:
 
 * first view: a freshly started server, the first ``goto`` until the first tile (``st.metric``) is visible;
 * warm page switch: a click on a page in the sidebar until that page's content is visible and the status widget
-  is idle (the script has finished), after the server and the browser have each page loaded once.
+  is idle (the script has finished), after the server and the browser have each page loaded once. Each click
+  comes a second after the previous page finished, as a person reads a page before moving on (``--settle``;
+  0 clicks straight away, while the browser may still be drawing the last page's charts).
 
 It prints a table of medians with the ratios to the hello-worlds and the goals (a switch at most 3× the
 hello-world's, the first One View at most 1.5× the hello-world's first metric), and saves it to
@@ -65,6 +68,7 @@ IDLE = """(marker) => {
     && !document.querySelector('[data-stale="true"]');
 }"""
 FIRST_METRIC = "[data-testid='stMetric']"
+SETTLE_S = 1.0
 
 
 def free_port() -> int:
@@ -149,13 +153,15 @@ def first_view(browser, app: App, log: Path) -> float:  # noqa: ANN001 - a Playw
             context.close()
 
 
-def click_page(page: Page, link: str, marker: str) -> float:
+def click_page(page: Page, link: str, marker: str, settle: float = 0.0) -> float:
+    page.wait_for_timeout(settle * 1000)
     nav = page.get_by_test_id("stSidebarNav")
     target = nav.get_by_role("link", name=link, exact=True)
     return timed(lambda: (target.click(), page.wait_for_function(IDLE, arg=marker, timeout=TIMEOUT_MS)))
 
 
-def warm_switches(browser, app: App, runs: int, log: Path) -> dict[str, list[float]]:  # noqa: ANN001
+def warm_switches(browser, app: App, runs: int, log: Path,  # noqa: ANN001 - a Playwright Browser
+                  settle: float = SETTLE_S) -> dict[str, list[float]]:
     """Switch back and forth ``runs`` times after one warm-up round; seconds per switch, by destination."""
     (first_link, first_marker), (second_link, second_marker) = app.pages
     times: dict[str, list[float]] = {first_link: [], second_link: []}
@@ -165,8 +171,8 @@ def warm_switches(browser, app: App, runs: int, log: Path) -> dict[str, list[flo
         page.goto(url)
         page.wait_for_function(IDLE, arg=first_marker, timeout=TIMEOUT_MS)
         for round_number in range(runs + 1):
-            to_second = click_page(page, second_link, second_marker)
-            to_first = click_page(page, first_link, first_marker)
+            to_second = click_page(page, second_link, second_marker, settle)
+            to_first = click_page(page, first_link, first_marker, settle)
             if round_number:  # the first round loads each page's code and data once
                 times[second_link].append(to_second)
                 times[first_link].append(to_first)
@@ -178,7 +184,7 @@ def apps(folder: Path) -> tuple[App, App, App]:
     (folder / "hello_navigation.py").write_text(HELLO_NAVIGATION)
     (folder / "hello_metric.py").write_text(HELLO_METRIC)
     env = {"ALIGNBOARD_DATABASE_URL": seeded_database(folder), "ALIGNBOARD_SEED_SAMPLE_DATA": "false"}
-    alignboard = App("Alignboard", ROOT / "app.py", env,
+    alignboard = App("Alignboard", ROOT / "serve.py", env,
                      (("One view of reality", "The month in brief"), ("Scorecard", "Agreement v")))
     navigation = App("hello st.navigation", folder / "hello_navigation.py", {},
                      (("First page", "Hello, world."), ("Second page", "Hello again.")))
@@ -190,7 +196,8 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def report(first: dict[str, list[float]], switches: dict[str, dict[str, list[float]]], runs: int) -> str:
+def report(first: dict[str, list[float]], switches: dict[str, dict[str, list[float]]], runs: int,
+           settle: float = SETTLE_S) -> str:
     hello_first, hello_switch = median(first["hello st.metric"]), median(
         [t for ts in switches["hello st.navigation"].values() for t in ts])
     rows = [("first view: Alignboard One View", median(first["Alignboard"]), hello_first, 1.5),
@@ -207,14 +214,18 @@ def report(first: dict[str, list[float]], switches: dict[str, dict[str, list[flo
         goal_text = "" if goal is None else f"≤ {goal:g}×"
         lines.append(f"{name:<38}{value:>10.3f}{ratio:>10.2f}{goal_text:>8}  {verdict}")
     lines.append("first view: fresh server, first goto until the first tile (st.metric) is visible; switch: a "
-                 "click in the sidebar until the page's content shows and the status widget is idle.")
+                 "click in the sidebar until the page's content shows and the status widget is idle, "
+                 f"{settle:g} s after the previous page finished.")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> str:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="first views per app (switches: runs + 2 each way)")
-    runs = parser.parse_args(argv).runs
+    parser.add_argument("--settle", type=float, default=SETTLE_S,
+                        help="seconds between a page finishing and the next click (default 1)")
+    arguments = parser.parse_args(argv)
+    runs, settle = arguments.runs, arguments.settle
     with tempfile.TemporaryDirectory(prefix="alignboard-speed-") as temp, sync_playwright() as playwright:
         folder = Path(temp)
         log = folder / "streamlit.log"
@@ -226,13 +237,14 @@ def main(argv: list[str] | None = None) -> str:
             for _ in range(runs):  # interleaved, so a busy moment of the machine falls on both
                 for app in (metric, alignboard):
                     first[app.name].append(first_view(browser, app, log))
-            switches = {app.name: warm_switches(browser, app, runs + 2, log) for app in (navigation, alignboard)}
+            switches = {app.name: warm_switches(browser, app, runs + 2, log, settle)
+                        for app in (navigation, alignboard)}
         except Exception:
             sys.stderr.write("The servers' log ends with:\n" + log.read_text()[-3000:] + "\n")
             raise
         finally:
             browser.close()
-    table = report(first, switches, runs)
+    table = report(first, switches, runs, settle)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "browser_speed.txt").write_text(table + "\n")
     sys.stdout.write(table + "\n")

@@ -8,12 +8,12 @@ import streamlit as st
 
 from components.kpi_card import TILE_PREFIX, tile_help
 from components.rag_badge import rag_badge_html
-from components.sparkline import metric_chart_data
+from components.sparkline import sparkline
 from components.text import plain
 from metrics.catalog import Unit
 from metrics.coverage import partial_label
 from metrics.formatting import format_value
-from metrics.one_view import agreed_trend, chart_unit_text
+from metrics.one_view import agreed_trend, agreed_trend_meaning, chart_unit_text, sparkline_hovers
 from metrics.periods import month_label
 from metrics.scorecard import KpiLine, Scorecard
 from metrics.status import Rag
@@ -79,8 +79,13 @@ def agreed_tile(line: KpiLine, currency: str, *, mask_currency: bool = False) ->
                     f'vertical-align:middle">Target: {html.escape(target_text(line, currency, mask_currency))}</span>',
                     unsafe_allow_html=True)
         value = format_value(line.actual, line.unit, currency, mask_currency)
-        trend = agreed_trend([(p.actual, p.target) for p in line.trend], line.unit, mask_currency=mask_currency)
-        st.metric(line.label, value, delta=against_target(line), delta_color=RAG_DELTA_COLORS.get(line.rag, "gray"),
+        points = [(p.actual, p.target) for p in line.trend]
+        trend = agreed_trend(points, line.unit, mask_currency=mask_currency)
+        color = RAG_DELTA_COLORS.get(line.rag, "gray")
+        st.metric(line.label, value, delta=against_target(line), delta_color=color,
                   delta_arrow="off", help=plain(tile_help(f"Owner: {line.owner}" if line.owner else line.label,
-                                                          trend_scale(line, currency, mask_currency))),
-                  chart_data=metric_chart_data(trend), chart_type="area")
+                                                          trend_scale(line, currency, mask_currency))))
+        hovers = sparkline_hovers([p.month for p in line.trend], [p.actual for p in line.trend], trend, line.unit,
+                                  currency, rebased_as=agreed_trend_meaning(points, line.unit,
+                                                                            mask_currency=mask_currency))
+        sparkline(trend, hovers, color, area=True, label=f"{line.label}: 12 months")

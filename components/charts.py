@@ -1,70 +1,105 @@
-"""Shared charts: outputs (activity) against outcomes (business results) on one index scale."""
+"""Shared charts as Vega-Lite specs: outputs (activity) against outcomes (business results) on one index scale.
+
+Streamlit draws Vega-Lite with the same library as ``st.metric``'s sparklines, so a page with charts loads no
+second charting bundle (plotly's alone takes over a second to load in the browser). Vega draws text as text:
+names typed by people need no escaping here, and its tooltips escape HTML themselves.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from components.text import chart_text
 from metrics.catalog import MetricClass
 from metrics.one_view import IndexLine
 from metrics.periods import month_label
-
-if TYPE_CHECKING:
-    import plotly.graph_objects as go
 
 # Calm, distinguishable tones: outputs in muted warm colours, outcomes in deeper cool ones.
 OUTPUT_COLORS = ("#c08a3e", "#a3a3a3", "#b5838d")
 OUTCOME_COLORS = ("#1f4e79", "#2a7f62", "#5b5f97")
 GROUP_TITLES = {MetricClass.OUTPUT: "Outputs (activity)", MetricClass.OUTCOME: "Outcomes (results)"}
+DASHES = {MetricClass.OUTPUT: [6, 4], MetricClass.OUTCOME: [1, 0]}
 FONT = "Source Sans Pro, sans-serif"
-
-
-def _trace(line: IndexLine, color: str) -> go.Scatter:
-    import plotly.graph_objects as go
-
-    output = line.metric_class == MetricClass.OUTPUT
-    return go.Scatter(
-        x=[month_label(m) for m in line.months], y=[None if v is None else round(v, 1) for v in line.index],
-        name=chart_text(line.label), mode="lines+markers",
-        line={"color": color, "width": 2 if output else 3, "dash": "dash" if output else "solid"},
-        marker={"size": 4}, connectgaps=False, legendgroup=line.metric_class.value,
-        legendgrouptitle_text=GROUP_TITLES[line.metric_class],
-        hovertemplate="%{fullData.name}<br>%{x}: %{y:.0f}<extra></extra>",  # the name as drawn, never a template
-    )
-
-
+BASELINE_COLOR = "#9aa5b1"
+LEGEND_GREY = "#5a6470"
+GRID_COLOR = "#e3e7ec"
+INDEX_TITLE = "Index (first month = 100)"
 COMPACT_HEIGHT = 230
+LINE_LEGEND = {"symbolType": "stroke", "symbolStrokeWidth": 2.5, "symbolSize": 260}
+BREAK_AT_GAPS = "break-paths-show-path-domains"  # a month without a value breaks the line, never joins across
 
 
-def index_chart_figure(lines: Sequence[IndexLine], height: int = COMPACT_HEIGHT) -> go.Figure:
-    """Outputs dashed, outcomes solid, each indexed to 100 at its first month with data (indices to one
-    decimal: the chart carries no amount). Plotly is imported on first use, so a page draws what comes before
-    its chart while plotly loads."""
-    import plotly.graph_objects as go
+def chart_config() -> dict:
+    """The look every chart shares: the app's font, light grid, no frame."""
+    return {"font": FONT, "view": {"stroke": None}, "axis": {"gridColor": GRID_COLOR, "labelFontSize": 11,
+                                                             "titleFontSize": 10, "titleFontWeight": "normal"},
+            "legend": {"labelFontSize": 11, "labelLimit": 220}}
 
-    figure = go.Figure()
+
+def series_names(lines: Sequence[IndexLine]) -> list[str]:
+    """One legend name per line: two metrics with the same label are told apart by their key."""
+    labels = [line.label for line in lines]
+    return [label if labels.count(label) == 1 else f"{label} ({line.key})" for label, line in zip(labels, lines,
+                                                                                                   strict=True)]
+
+
+def line_colors(lines: Sequence[IndexLine]) -> list[str]:
+    """Outputs take the warm tones in turn, outcomes the cool ones."""
     palettes = {MetricClass.OUTPUT: OUTPUT_COLORS, MetricClass.OUTCOME: OUTCOME_COLORS}
     used = {MetricClass.OUTPUT: 0, MetricClass.OUTCOME: 0}
+    colors = []
     for line in lines:
-        colors = palettes[line.metric_class]
-        figure.add_trace(_trace(line, colors[used[line.metric_class] % len(colors)]))
+        colors.append(palettes[line.metric_class][used[line.metric_class] % len(palettes[line.metric_class])])
         used[line.metric_class] += 1
-    figure.add_hline(y=100, line={"color": "#9aa5b1", "width": 1, "dash": "dot"})
-    figure.update_layout(
-        height=height, margin={"l": 56, "r": 8, "t": 6, "b": 28}, font={"family": FONT, "color": "#1c2430", "size": 11},
-        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="x unified",
-        legend={"orientation": "v", "x": 1.02, "y": 1, "groupclick": "toggleitem"},
-        yaxis={"title": {"text": "Index (first month = 100)", "standoff": 6, "font": {"size": 10}},
-               "gridcolor": "#e3e7ec",
-               "zeroline": False, "automargin": True, "tickformat": ".0f"},
-        xaxis={"showgrid": False, "type": "category"},
-    )
-    return figure
+    return colors
+
+
+def index_rows(lines: Sequence[IndexLine]) -> list[dict]:
+    """The chart's data: one row per line and month, indices to one decimal (the chart carries no amount)."""
+    return [{"metric": name, "group": GROUP_TITLES[line.metric_class], "month": month_label(month), "order": i,
+             "index": None if value is None else round(value, 1)}
+            for line, name in zip(lines, series_names(lines), strict=True)
+            for i, (month, value) in enumerate(zip(line.months, line.index, strict=True))]
+
+
+def month_axis(lines: Sequence[IndexLine]) -> list[str]:
+    """Every month any line covers, in calendar order."""
+    return [month_label(m) for m in sorted({m for line in lines for m in line.months})]
+
+
+def index_chart_spec(lines: Sequence[IndexLine], height: int = COMPACT_HEIGHT) -> dict:
+    """Outputs dashed, outcomes solid, each indexed to 100 at its first month with data, against a dotted 100."""
+    groups = [GROUP_TITLES[c] for c in MetricClass if any(line.metric_class == c for line in lines)]
+    lines_layer = {
+        "mark": {"type": "line", "point": {"size": 18}, "strokeWidth": 2.5, "invalid": BREAK_AT_GAPS},
+        "encoding": {
+            "x": {"field": "month", "type": "ordinal", "sort": month_axis(lines), "title": None,
+                  "axis": {"labelAngle": 0, "grid": False, "labelOverlap": True}},
+            "y": {"field": "index", "type": "quantitative", "title": INDEX_TITLE, "scale": {"zero": False},
+                  "axis": {"format": ".0f", "tickCount": 5}},
+            "color": {"field": "metric", "type": "nominal", "title": None, "legend": LINE_LEGEND,
+                      "scale": {"domain": series_names(lines), "range": line_colors(lines)}},
+            "strokeDash": {"field": "group", "type": "nominal", "title": None,
+                           "legend": {**LINE_LEGEND,  # grey strokes: the line colours belong to the metrics
+                                      "encode": {"symbols": {"update": {"stroke": {"value": LEGEND_GREY}}}}},
+                           "scale": {"domain": groups, "range": [DASHES[c] for c in MetricClass
+                                                                 if GROUP_TITLES[c] in groups]}},
+            "detail": {"field": "metric"},
+            "tooltip": [{"field": "metric", "title": "Metric"}, {"field": "month", "title": "Month"},
+                        {"field": "index", "title": "Index", "format": ".0f"}],
+        },
+    }
+    baseline = {"mark": {"type": "rule", "color": BASELINE_COLOR, "strokeDash": [2, 3], "strokeWidth": 1},
+                "encoding": {"y": {"datum": 100}}}
+    return {"height": height, "data": {"values": index_rows(lines)}, "layer": [baseline, lines_layer],
+            "config": chart_config()}
+
+
+def vega_chart(spec: dict, key: str) -> None:
+    """One Vega-Lite chart across its column, with the app's own look (the spec's config, not a theme)."""
+    st.vega_lite_chart(spec=spec, theme=None, width="stretch", key=key)
 
 
 def index_chart(lines: Sequence[IndexLine], height: int = COMPACT_HEIGHT) -> None:
-    st.plotly_chart(index_chart_figure(lines, height), theme=None, config={"displayModeBar": False},
-                    key="index_chart")
+    vega_chart(index_chart_spec(lines, height), key="index_chart")

@@ -10,12 +10,21 @@ from typing import TYPE_CHECKING, Literal
 import streamlit as st
 
 from components.rag_badge import rag_badge_html
-from components.sparkline import metric_chart_data
+from components.sparkline import sparkline_svg
 from components.text import plain
 from metrics.catalog import STANDARD_CATALOG
 from metrics.coverage import is_complete, partial_label
 from metrics.formatting import format_value
-from metrics.one_view import VISIBLE_CHANGE, CardFigures, change_text, chart_values, sparkline_scale
+from metrics.one_view import (
+    INDEXED_HOVER,
+    VISIBLE_CHANGE,
+    CardFigures,
+    change_text,
+    chart_values,
+    rebased,
+    sparkline_hovers,
+    sparkline_scale,
+)
 from metrics.periods import Month, month_label, previous_month, same_month_last_year
 from metrics.series import Change
 from metrics.status import Rag
@@ -45,13 +54,10 @@ def kpi_card(figures: CardFigures, currency: str, *, sources: Sequence[SourceBat
         if target_text or status is not None:
             _agreement_line(target_text, status)
         _metric(figures, currency, mask_currency)
-        if not is_complete(figures.coverage):
-            st.caption(f":orange[{partial_label(figures.month, figures.coverage)}: not compared with full months]")
-        with st.container(horizontal=True, vertical_alignment="center", gap="xxsmall", wrap=False):
-            _year_line(figures)
-            with st.popover("", type="tertiary", icon=":material/functions:", help="How is this computed?",
-                            key=f"{key}_workings"):
-                _workings(figures, sources)
+        st.markdown(tile_foot(figures, currency, mask_currency), unsafe_allow_html=True)
+        with st.popover("", type="tertiary", icon=":material/functions:", help="How is this computed?",
+                        key=f"{key}_workings"):  # placed in the tile's corner by the page's styles
+            st.markdown(workings_markdown(figures, sources))
 
 
 def _agreement_line(target_text: str | None, status: Rag | None) -> None:
@@ -70,7 +76,7 @@ def _metric(figures: CardFigures, currency: str, mask_currency: bool) -> None:
     moved = figures.vs_previous_month
     scale = sparkline_scale(figures.sparkline_months, figures.sparkline, figures.unit, currency,
                             mask_currency=mask_currency)
-    st.metric(
+    st.metric(  # its sparkline is drawn below it, by ``tile_foot``
         typed(figures.key, figures.label),
         format_value(figures.value, figures.unit, currency, mask_currency),
         delta=change_text(moved),
@@ -78,9 +84,22 @@ def _metric(figures: CardFigures, currency: str, mask_currency: bool) -> None:
         delta_arrow="auto" if moved is not None and abs(moved.value) >= VISIBLE_CHANGE else "off",
         delta_description="m/m",
         help=plain(tile_help(figures.description, compared_text(figures.month), scale)),
-        chart_data=metric_chart_data(chart_values(figures.sparkline, figures.unit, mask_currency=mask_currency)),
-        chart_type="line",
     )
+
+
+def tile_foot(figures: CardFigures, currency: str, mask_currency: bool) -> str:
+    """What goes under the figure, as one markdown element (a tile's every element costs the browser): the
+    sparkline, a partial month's note, and the change vs the same month last year."""
+    plotted = chart_values(figures.sparkline, figures.unit, mask_currency=mask_currency)
+    hovers = sparkline_hovers(figures.sparkline_months, figures.sparkline, plotted, figures.unit, currency,
+                              rebased_as=INDEXED_HOVER if rebased(figures.unit, mask_currency) else None)
+    svg = sparkline_svg(plotted, hovers, change_color(figures.previous_month_good),
+                        label=f"{figures.label}: 12 months")
+    parts = [svg] if svg else []
+    if not is_complete(figures.coverage):
+        parts.append(f":orange[{partial_label(figures.month, figures.coverage)}: not compared with full months]")
+    parts.append(year_change(figures))
+    return "\n\n".join(parts)
 
 
 def compared_text(month: Month) -> str:
@@ -99,21 +118,22 @@ def colored_change(change: Change | None, good: bool | None) -> str:
     return f":{change_color(good)}[{plain(change_text(change))}]"
 
 
-def _year_line(figures: CardFigures) -> None:
+def year_change(figures: CardFigures) -> str:
     """The change vs the same month last year, short enough for a narrow tile (the label's tooltip names the month)."""
-    st.caption(f"{colored_change(figures.vs_last_year, figures.last_year_good)} y/y", width="content")
+    return f"{colored_change(figures.vs_last_year, figures.last_year_good)} y/y"
 
 
-def _workings(figures: CardFigures, sources: Sequence[SourceBatch]) -> None:
-    st.markdown("**How is this computed?**")
-    st.markdown(plain(figures.formula_text))
-    st.caption(plain(figures.description))
+def workings_markdown(figures: CardFigures, sources: Sequence[SourceBatch]) -> str:
+    """What the tile's "How is this computed?" shows, as one element (21 tiles send it on every rerun): the
+    formula, what the metric is, and the import batches behind the month (or that there are none)."""
+    parts = ["**How is this computed?**", plain(figures.formula_text)]
+    if figures.description.strip():
+        parts.append(f"*{plain(figures.description.strip())}*")
     mine = [s for s in sources if s.metric_key in figures.inputs]
     if not mine:
-        st.caption(f"No imported figures behind {month_label(figures.month)}.")
-        return
-    st.markdown(f"Sources behind {month_label(figures.month)}:")
-    st.markdown("\n".join(f"- {line}" for line in source_lines(mine)))
+        return "\n\n".join([*parts, f"No imported figures behind {month_label(figures.month)}."])
+    lines = "\n".join(f"- {line}" for line in source_lines(mine))
+    return "\n\n".join([*parts, f"Sources behind {month_label(figures.month)}:\n\n{lines}"])
 
 
 def source_lines(sources: Sequence[SourceBatch]) -> list[str]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
+from components.charts import BREAK_AT_GAPS, chart_config
 from components.rag_badge import rag_badge_html
 from components.table_fit import fitted_columns
 from components.text import plain
@@ -24,7 +24,6 @@ from metrics.status import RAG_COLORS, RAG_LABELS, Rag
 
 TARGET_COLOR = "#6b7785"
 ACTUAL_COLOR = "#1f4e79"
-FONT = "Source Sans Pro, sans-serif"
 PCT_OF_TARGET, INDEXED = "% of target", "index, first month = 100"  # what a share-safe money chart shows
 
 
@@ -131,25 +130,39 @@ def _trend_values(line: KpiLine, currency: str, safe: bool) -> tuple[list, list,
             [figure(v, line.unit, currency) for v in targets])
 
 
-def trend_figure(line: KpiLine, currency: str, safe: bool = False) -> go.Figure:
-    """Twelve months of actuals, each point in its status colour, against the dashed target line; in share-safe
-    mode money is charted as % of target (see ``rebased_trend``)."""
-    labels = [month_label(p.month) for p in line.trend]
+def trend_rows(line: KpiLine, currency: str, safe: bool = False) -> list[dict]:
+    """The chart's data, a row per month: actual and target with their hover texts and the status colour."""
     actuals, targets, actual_text, target_text = _trend_values(line, currency, safe)
-    chart = go.Figure()
-    chart.add_trace(go.Scatter(x=labels, y=targets, name="Target", mode="lines",
-                               line={"color": TARGET_COLOR, "dash": "dash", "width": 2}, customdata=target_text,
-                               hovertemplate="Target %{x}: %{customdata}<extra></extra>"))
-    chart.add_trace(go.Scatter(x=labels, y=actuals, name="Actual", mode="lines+markers",
-                               line={"color": ACTUAL_COLOR, "width": 2}, customdata=actual_text,
-                               marker={"size": 8, "color": [RAG_COLORS[p.rag] for p in line.trend]},
-                               hovertemplate="Actual %{x}: %{customdata}<extra></extra>"))
-    chart.update_layout(height=210, margin={"l": 4, "r": 4, "t": 6, "b": 4}, font={"family": FONT, "size": 11},
-                        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="x unified",
-                        legend={"orientation": "h", "y": 1.12, "x": 0},
-                        xaxis={"type": "category", "showgrid": False},
-                        yaxis={"gridcolor": "#e3e7ec", "zeroline": False, "showticklabels": False})
-    return chart
+    return [{"month": month_label(p.month), "Actual": actual, "Target": target, "actual_text": shown_actual,
+             "target_text": shown_target, "status": RAG_COLORS[p.rag]}
+            for p, actual, target, shown_actual, shown_target in zip(line.trend, actuals, targets, actual_text,
+                                                                     target_text, strict=True)]
+
+
+def trend_spec(line: KpiLine, currency: str, safe: bool = False, height: int = 190) -> dict:
+    """Twelve months of actuals, each point in its status colour, against the dashed target line; in share-safe
+    mode money is charted as % of target (see ``rebased_trend``). A Vega-Lite spec, drawn by ``vega_chart``."""
+    months = [month_label(p.month) for p in line.trend]
+    x = {"field": "month", "type": "ordinal", "sort": months, "title": None,
+         "axis": {"labelAngle": 0, "grid": False, "labelOverlap": True}}
+    y_axis = {"labels": False, "ticks": False, "domain": False, "title": None, "tickCount": 4}
+    hover = [{"field": "month", "title": "Month"}, {"field": "actual_text", "title": "Actual"},
+             {"field": "target_text", "title": "Target"}]
+    lines = {"transform": [{"fold": ["Target", "Actual"], "as": ["series", "value"]}],
+             "mark": {"type": "line", "strokeWidth": 2, "invalid": BREAK_AT_GAPS},
+             "encoding": {"x": x, "y": {"field": "value", "type": "quantitative", "axis": y_axis,
+                                        "scale": {"zero": False}},
+                          "color": {"field": "series", "type": "nominal", "title": None,
+                                    "scale": {"domain": ["Target", "Actual"], "range": [TARGET_COLOR, ACTUAL_COLOR]},
+                                    "legend": {"orient": "top", "direction": "horizontal"}},
+                          "strokeDash": {"field": "series", "type": "nominal", "legend": None,
+                                         "scale": {"domain": ["Target", "Actual"], "range": [[6, 4], [1, 0]]}}}}
+    points = {"mark": {"type": "point", "filled": True, "size": 70, "opacity": 1, "invalid": BREAK_AT_GAPS},
+              "encoding": {"x": x, "y": {"field": "Actual", "type": "quantitative", "axis": y_axis},
+                           "color": {"field": "status", "type": "nominal", "scale": None, "legend": None},
+                           "tooltip": hover}}
+    return {"height": height, "data": {"values": trend_rows(line, currency, safe)}, "layer": [lines, points],
+            "config": chart_config()}
 
 
 def kpi_heading(line: KpiLine, currency: str, safe: bool = False) -> None:

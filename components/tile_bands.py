@@ -27,7 +27,16 @@ TILE_CSS = f"""
   [class*="st-key-{TILE_PREFIX}"] [data-testid="stMetricValue"] {{ font-size: 1.45rem; line-height: 1.3; }}
   [class*="st-key-{TILE_PREFIX}"] [data-testid="stMetricDelta"],
   [class*="st-key-{TILE_PREFIX}"] [data-testid="stMetricDeltaDescription"] p {{ font-size: 0.72rem; }}
-  [class*="st-key-{TILE_PREFIX}"] [data-testid="stMetricChart"] {{ margin-top: 0.25rem; }}
+  [class*="st-key-{TILE_PREFIX}"] {{ position: relative; }}
+  [class*="st-key-{TILE_PREFIX}"] > [data-testid="stElementContainer"] {{ flex-shrink: 0; }}
+  [class*="st-key-{TILE_PREFIX}"] > [data-testid="stLayoutWrapper"]:has(> [data-testid="stPopover"]) {{
+    position: absolute; right: 0.3rem; bottom: 0.2rem; width: auto !important; }}
+  [class*="st-key-{TILE_PREFIX}"] [data-testid="stElementContainer"]:has([data-testid="stMetric"])
+    + [data-testid="stElementContainer"] p {{
+    font-size: 0.72rem; margin-bottom: 0.1rem; color: rgba(28, 36, 48, 0.7); }}
+  [class*="st-key-{TILE_PREFIX}"] [data-testid="stElementContainer"]:has([data-testid="stMetric"])
+    + [data-testid="stElementContainer"] [data-testid="stMarkdownContainer"] {{ margin-bottom: 0; }}
+  [class*="st-key-{TILE_PREFIX}"] svg[data-testid="sparkline"] {{ margin: 0.2rem 0 0.15rem; }}
   [class*="st-key-{TILE_PREFIX}"] [data-testid="stCaptionContainer"] p {{ font-size: 0.72rem; }}
   [class*="st-key-{TILE_PREFIX}"] [data-testid="stPopoverButton"] {{ min-height: 1.2rem; padding: 0 0.1rem; }}
   .st-key-agreed_kpis {{ background: rgba(31, 78, 121, 0.06); }}

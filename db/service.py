@@ -327,10 +327,13 @@ from metrics.periods import Month  # noqa: E402
 from metrics.portfolio import PortfolioRow, portfolio_months  # noqa: E402
 
 
-def may_see_portfolio(identity: Identity, *, single_user: bool) -> bool:
+def may_see_portfolio(identity: Identity, *, single_user: bool, visible: list[dict] | None = None) -> bool:
     """The portfolio is for people with several companies: administrators, anyone who may open two or more, and
-    the single user of an install with two or more. A member of one company never sees it."""
-    return access.is_admin(identity) or len(visible_companies(identity, single_user=single_user)) >= 2
+    the single user of an install with two or more. A member of one company never sees it. ``visible``: the
+    companies ``visible_companies`` gave this rerun, when the caller has them."""
+    if access.is_admin(identity):
+        return True
+    return len(visible if visible is not None else visible_companies(identity, single_user=single_user)) >= 2
 
 
 def _portfolio_versions(identity: Identity, single_user: bool) -> tuple[tuple[int, int], ...]:

@@ -33,6 +33,7 @@ from db import service
 from db.access import ROLE_TITLES, SINGLE_USER, Identity, NoAccess, Scope
 from db.engine import engine_for, session_scope
 from db.workspaces import create_company, find_company, unarchive_company
+from flows.rerun import once_per_rerun
 from flows.saving import attempt
 from metrics.company import checked_company, tidy_name
 from metrics.logo import Logo
@@ -55,16 +56,25 @@ _start_ups: dict[tuple[str, bool], Future[None]] = {}
 # --- Start-up ------------------------------------------------------------------------------------
 
 
-def _prepare(url: str, seed: bool) -> None:
-    """Migrate, and on an empty database seed the demo companies, in a worker of its own.
+def start_database() -> Future[None]:
+    """Start migrating (and on an empty database seeding) the configured database in the start-up worker, or
+    return the start-up already under way; a start-up that failed is tried again."""
+    settings = get_settings()
+    key = (settings.database_url, settings.seed_sample_data)
+    with _start_lock:
+        start_up = _start_ups.get(key)
+        if start_up is None or (start_up.done() and start_up.exception() is not None):
+            start_up = _start_ups[key] = _start_pool.submit(_migrate_and_seed, *key)
+    return start_up
+
+
+def _prepare() -> None:
+    """Wait for the database start-up, in a worker of its own.
 
     A worker keeps going when the user clicks during the first start, so a rerun can never leave a
     half-seeded database; every session waits for the same start-up.
     """
-    with _start_lock:
-        start_up = _start_ups.get((url, seed))
-        if start_up is None or (start_up.done() and start_up.exception() is not None):
-            start_up = _start_ups[url, seed] = _start_pool.submit(_migrate_and_seed, url, seed)
+    start_up = start_database()
     if not start_up.done():
         with st.spinner("Preparing the database…"):
             start_up.result()
@@ -79,10 +89,9 @@ def _migrate_and_seed(url: str, seed: bool) -> None:
 
 def bootstrap_database() -> None:
     """Migrate the database and, on a first start, seed the demo companies. Stops with a plain message on failure."""
-    settings = get_settings()
     st.session_state[FRAME_KEY] = True
     try:
-        _prepare(settings.database_url, settings.seed_sample_data)
+        _prepare()
     except Exception:  # noqa: BLE001 - the user sees a short message, the log keeps the detail
         log.exception("database start-up failed")
         st.error("Alignboard could not open its database. Check ALIGNBOARD_DATABASE_URL and the server log.")
@@ -197,7 +206,15 @@ def company_label(workspace: dict) -> str:
 
 
 def companies(identity: Identity, include_archived: bool = False) -> list[dict]:
-    return service.visible_companies(identity, single_user=single_user(), include_archived=include_archived)
+    """The companies the person may open, read once per rerun (``flows.rerun``)."""
+    return once_per_rerun(("companies", identity, include_archived), lambda: service.visible_companies(
+        identity, single_user=single_user(), include_archived=include_archived))
+
+
+def open_scope(identity: Identity, workspace_id: int) -> Scope:
+    """The person's scope in the company, opened once per rerun (NoAccess, raised each time, is not kept)."""
+    return once_per_rerun(("scope", identity, workspace_id), lambda: service.open_scope(
+        identity, workspace_id, single_user=single_user()))
 
 
 def frame_scope(identity: Identity) -> Scope | None:
@@ -215,7 +232,7 @@ def frame_scope(identity: Identity) -> Scope | None:
     labels = {w["id"]: company_label(w) for w in options}
     persistent_selectbox("Client company", ids, WORKSPACE_KEY, labels.__getitem__, container=st.sidebar)
     try:
-        return service.open_scope(identity, st.session_state[WORKSPACE_KEY], single_user=single_user())
+        return open_scope(identity, st.session_state[WORKSPACE_KEY])
     except NoAccess:
         return None
 
@@ -273,7 +290,7 @@ def current_scope() -> Scope:
         st.session_state[WORKSPACE_KEY] = visible[0]  # a company the person may not open is never opened
     if visible:
         try:
-            return service.open_scope(identity, st.session_state[WORKSPACE_KEY], single_user=single_user())
+            return open_scope(identity, st.session_state[WORKSPACE_KEY])
         except NoAccess:
             pass
     if service.may_create_companies(identity, single_user=single_user()):

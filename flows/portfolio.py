@@ -8,14 +8,14 @@ from streamlit.navigation.page import StreamlitPage
 from components.presentation import presenting
 from db import service
 from db.access import Identity
-from flows.frame import single_user
+from flows.frame import companies, single_user
 
 PORTFOLIO_PAGE = "pages/portfolio.py"
 
 
 def portfolio_for(identity: Identity) -> bool:
     """Whether the person may see the portfolio at all (see ``service.may_see_portfolio``)."""
-    return service.may_see_portfolio(identity, single_user=single_user())
+    return service.may_see_portfolio(identity, single_user=single_user(), visible=companies(identity))
 
 
 def portfolio_pages(identity: Identity) -> list[StreamlitPage]:

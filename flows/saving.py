@@ -13,6 +13,7 @@ from components.text import plain
 from db import service
 from db.access import Permission, Scope
 from db.engine import WriteBusy
+from flows.rerun import forget_reads
 from metrics.refusal import Refused
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ def attempt(run: Callable[[], T], show: Callable[[Refused], None] | None = None)
     is shown as it is; anything else is logged with its detail and met with a short apology. Either way nothing is
     half-saved and no stack trace is shown. ``show`` displays a refusal its own way."""
     try:
-        return True, run()
+        result = run()
     except WriteBusy as busy:
         st.warning(plain(str(busy)), icon=":material/hourglass:")
     except Refused as error:
@@ -44,6 +45,9 @@ def attempt(run: Callable[[], T], show: Callable[[Refused], None] | None = None)
     except Exception:  # noqa: BLE001 - the log keeps the detail; the person sees what to do
         log.exception("a save failed")
         st.error(APOLOGY)
+    else:
+        forget_reads()  # the rerun's reads of companies and scope may be out of date now
+        return True, result
     return False, None
 
 

@@ -82,14 +82,16 @@ def _value(catalog: Catalog, key: str, data: MonthlyData, month: Month) -> float
 
 
 def card_figures(catalog: Catalog, key: str, data: MonthlyData, month: Month, *,
-                 include_partial: bool = False) -> CardFigures:
+                 include_partial: bool = False, counted: MonthlyData | None = None) -> CardFigures:
     """The month's value, its changes vs last month and last year, and a 12-month sparkline.
 
     Unless ``include_partial``, months the figures cover only in part are not compared (their change is
-    "n/a") and leave the sparkline, so five days of September never read as a collapse.
+    "n/a") and leave the sparkline, so five days of September never read as a collapse. ``counted``: the figures
+    compared, when the caller has them already (``data``, or ``without_partial(data)``).
     """
     metric = catalog[key]
-    counted = data if include_partial else without_partial(data)
+    if counted is None:
+        counted = data if include_partial else without_partial(data)
     value, now = _value(catalog, key, data, month), _value(catalog, key, counted, month)
     vs_previous = change(metric, now, _value(catalog, key, counted, previous_month(month)))
     vs_year = change(metric, now, _value(catalog, key, counted, same_month_last_year(month)))
@@ -128,7 +130,8 @@ def band_figures(catalog: Catalog, data: MonthlyData, month: Month, *,
                  include_partial: bool = False) -> dict[Band, list[CardFigures]]:
     """Card figures of every metric the company tracks, band by band; metrics never imported are left out
     (``not_tracked`` lists them)."""
-    return {band: [card_figures(catalog, key, data, month, include_partial=include_partial)
+    counted = data if include_partial else without_partial(data)  # once for every card
+    return {band: [card_figures(catalog, key, data, month, include_partial=include_partial, counted=counted)
                    for key in keys if is_tracked(catalog, key, data)]
             for band, keys in band_keys(catalog).items()}
 
@@ -251,6 +254,34 @@ def sparkline_scale(months: list[Month], values: list[float | None], unit: Unit,
     span = f"{month_label(months[0])} – {month_label(months[-1])}"
     return (f"Sparkline {span}, {chart_unit_text(unit, currency, mask_currency=mask_currency)}: "
             f"low {shown(low)}, high {shown(high)}. Hover the line for each month's value.")
+
+
+INDEXED_HOVER = "(index, first month with a value = 100)"
+PCT_OF_TARGET_HOVER = "% of target"
+
+
+def sparkline_hovers(months: list[Month], values: list[float | None], plotted: list[float | None], unit: Unit,
+                     currency: str, *, rebased_as: str | None = None) -> list[str]:
+    """Each month's tooltip on a sparkline, 'Mar 2026: $1.2M' as the tile writes it; a line rebased in share-safe
+    mode shows the number it plots and what it is ('Mar 2026: 104 (index, …)', 'Mar 2026: 96% of target')."""
+    def shown(value: float | None, point: float | None) -> str:
+        if point is None:
+            return "no data"
+        if rebased_as is None:
+            return format_value(value, unit, currency)
+        return f"{point:.0f}{'' if rebased_as.startswith('%') else ' '}{rebased_as}"
+
+    return [f"{month_label(m)}: {shown(v, p)}" for m, v, p in zip(months, values, plotted, strict=True)]
+
+
+def agreed_trend_meaning(points: list[tuple[float | None, float | None]], unit: Unit, *,
+                         mask_currency: bool = False) -> str | None:
+    """What an agreed KPI's plotted trend is, when it is not the actuals themselves (see ``agreed_trend``)."""
+    if not rebased(unit, mask_currency):
+        return None
+    if any(actual is not None and not target for actual, target in points):
+        return INDEXED_HOVER
+    return PCT_OF_TARGET_HOVER
 
 
 def agreed_trend(points: list[tuple[float | None, float | None]], unit: Unit, *,

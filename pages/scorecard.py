@@ -9,6 +9,7 @@ import streamlit as st
 import clock
 from components import scorecard_forms as forms
 from components import scorecard_view as view
+from components.charts import vega_chart
 from components.period_picker import month_picker
 from components.person import person_name
 from components.presentation import edit_paused, editing, presenting, share_safe_on
@@ -83,8 +84,8 @@ for mandate in Mandate:
             about, trend, notes = st.columns([3, 4, 4])
             with about:
                 view.kpi_heading(line, currency, safe)
-            trend.plotly_chart(view.trend_figure(line, currency, safe), theme=None, key=f"trend_{line.key}",
-                               config={"displayModeBar": False})
+            with trend:
+                vega_chart(view.trend_spec(line, currency, safe), key=f"trend_{line.key}")
             if safe or presenting():
                 with notes:
                     view.commentary(line, safe)

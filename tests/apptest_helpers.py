@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
+import re
 from pathlib import Path
 
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Metric, Node
 
@@ -45,6 +48,16 @@ def open_page(page: str, workspace_id: int | None = None, month: dt.date | None 
     return at
 
 
+def vega_rows(node) -> list[dict]:  # noqa: ANN001 - an AppTest node of a Vega-Lite chart
+    """The rows a Vega-Lite chart was sent (Streamlit moves the spec's inline data into an Arrow table)."""
+    blob = node.proto.data.data
+    return pa.ipc.open_stream(pa.py_buffer(blob)).read_all().to_pylist() if blob else []
+
+
+def vega_spec(node) -> dict:  # noqa: ANN001 - an AppTest node of a Vega-Lite chart
+    return json.loads(node.proto.spec)
+
+
 def walk(node):  # noqa: ANN001, ANN201 - AppTest nodes
     """Every node under ``node``, itself first."""
     yield node
@@ -60,6 +73,8 @@ def node_texts(node) -> list[str]:  # noqa: ANN001 - an AppTest node
         return [str(c) for c in frame.columns] + [str(v) for v in frame.to_numpy().ravel()]
     if kind == "plotly_chart":
         return [node.proto.spec]
+    if kind == "vega_lite_chart":
+        return [node.proto.spec] + [str(v) for row in vega_rows(node) for v in row.values() if v is not None]
     texts = []
     for attribute in ("value", "label", "body", "delta", "help", "placeholder", "options"):
         try:
@@ -76,8 +91,9 @@ def shown_text(at: AppTest) -> str:
     return html.unescape(text.replace("\\", ""))
 
 
-def keyed_blocks(at: AppTest, prefix: str) -> list[Block]:
-    """The containers made with ``st.container(key=…)`` whose key starts with ``prefix``, in page order."""
+def keyed_blocks(at: AppTest | Block, prefix: str) -> list[Block]:
+    """The containers made with ``st.container(key=…)`` whose key starts with ``prefix``, in page order (in the
+    whole page, or inside one container)."""
     found: list[Block] = []
 
     def visit(node: Node) -> None:
@@ -88,7 +104,7 @@ def keyed_blocks(at: AppTest, prefix: str) -> list[Block]:
             for child in node.children.values():
                 visit(child)
 
-    visit(at.main)
+    visit(at.main if isinstance(at, AppTest) else at)
     return found
 
 
@@ -101,3 +117,15 @@ def block_key(block: Block) -> str:
 def metrics_in(block: Block) -> list[Metric]:
     """Every st.metric inside a container, in order."""
     return list(block.get("metric"))
+
+
+SPARKLINE_VALUES = re.compile(r'<svg data-testid="sparkline"[^>]*?data-values="([^"]*)"')
+
+
+def sparkline_in(block: Block) -> list[float | None] | None:
+    """What the sparkline inside a container (a tile) plots, as sent in its SVG; None without one."""
+    for node in walk(block):
+        body = getattr(node, "value", None) if getattr(node, "type", "") == "markdown" else None
+        if isinstance(body, str) and (found := SPARKLINE_VALUES.search(body)):
+            return json.loads(html.unescape(found.group(1)))
+    return None

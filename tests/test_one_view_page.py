@@ -18,7 +18,7 @@ from metrics.formatting import format_value
 from metrics.one_view import card_keys
 from metrics.periods import month_label
 from metrics.series import period_value
-from tests.apptest_helpers import block_key, keyed_blocks, metrics_in, open_page
+from tests.apptest_helpers import block_key, keyed_blocks, metrics_in, open_page, sparkline_in
 
 PAGE = "pages/one_view.py"
 COMPANIES = ("Northwind Analytics", "Bloom & Brew")
@@ -62,8 +62,9 @@ def test_cards_show_the_database_figures(seeded: dict, name: str, which: str) ->
     assert shown_cards(at) == expected_cards(company, month)
     assert at.selectbox(key="_review_month_widget").value == month
     assert not any(value == "no data" for value in shown_cards(at).values())
-    charts = [chart.proto.spec for chart in at.get("plotly_chart")]
+    charts = [chart.proto.spec for chart in at.get("vega_lite_chart")]
     assert len(charts) == 1 and "Index (first month = 100)" in charts[0]  # sparklines are st.metric's own
+    assert not at.get("plotly_chart")  # no second charting library for the browser to load
 
 
 @pytest.mark.parametrize("name", COMPANIES)
@@ -79,14 +80,16 @@ def test_the_agreed_kpis_come_first_then_the_chart_then_the_three_bands(seeded: 
         card = scorecard_for_month(session, company["id"], month)
     agreed = metrics_in(keyed_blocks(at, "agreed_kpis")[0])
     assert [m.label for m in agreed] == [k.label for k in card.kpis] and 3 <= len(agreed) <= 7
-    for metric, line in zip(agreed, card.kpis, strict=True):
+    for metric, tile, line in zip(agreed, keyed_blocks(at, "tile_agreed_"), card.kpis, strict=True):
         assert metric.value == format_value(line.actual, line.unit, company["currency"])
         assert metric.proto.delta == f"{line.pct_of_target * 100:.0f}% of target"
-        assert list(metric.proto.chart_data)[-1] == pytest.approx(
+        assert sparkline_in(tile)[-1] == pytest.approx(
             line.trend[-1].actual * (100 if line.unit == "percent" else 1), abs=0.51)
     titles = [next(iter(band.get("markdown"))).value for band in keyed_blocks(at, "band_")]
     assert titles == [f"**{title}**" for title in BAND_TITLES.values()]
-    assert all(len(m.proto.chart_data) == 12 for band in keyed_blocks(at, "band_") for m in metrics_in(band))
+    tiles = [tile for band in keyed_blocks(at, "band_") for tile in keyed_blocks(band, "tile_")]
+    assert len(tiles) == sum(len(metrics_in(band)) for band in keyed_blocks(at, "band_"))
+    assert all(len(sparkline_in(tile)) == 12 for tile in tiles)
 
 
 @pytest.mark.parametrize("name", COMPANIES)

@@ -19,7 +19,15 @@ from db.imports import workspace_catalog
 from metrics.catalog import Unit
 from metrics.periods import add_months
 from metrics.series import period_value
-from tests.apptest_helpers import demo_workspace_id, keyed_blocks, metrics_in, open_page
+from tests.apptest_helpers import (
+    demo_workspace_id,
+    keyed_blocks,
+    metrics_in,
+    open_page,
+    sparkline_in,
+    vega_rows,
+    vega_spec,
+)
 
 PAGE = "pages/one_view.py"
 NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?([KMB])?")
@@ -76,10 +84,11 @@ def sent_numbers(at: AppTest) -> list[float]:
     for node in walk(at.main):
         proto = getattr(node, "proto", None)
         if node.type == "metric":
-            found += list(proto.chart_data)
             found += [n for text in (proto.body, proto.delta, proto.help, proto.label) for n in text_numbers(text)]
         elif node.type == "plotly_chart":
             found += list(json_numbers(json.loads(proto.spec)))
+        elif node.type == "vega_lite_chart":  # the spec and the rows sent beside it
+            found += list(json_numbers(vega_spec(node))) + list(json_numbers(vega_rows(node)))
         elif node.type in ("arrow_data_frame", "dataframe"):
             found += [n for v in node.value.to_numpy().ravel() for n in json_numbers(v if not hasattr(v, "item")
                                                                                   else v.item())]
@@ -112,7 +121,7 @@ def test_share_safe_sends_no_amount_of_money(seeded_url: str, name: str, which: 
     assert len(numbers) > 300  # the scan sees the tiles' data, not an empty page
     assert leaked(numbers, money_amounts(seeded_url, workspace_id, month)) == []
     revenue = next(m for m in metrics_in(keyed_blocks(at, "band_pnl")[0]) if m.label == "Revenue")
-    assert revenue.value == "•••" and revenue.proto.chart_data[0] == 100  # indexed to its first month
+    assert revenue.value == "•••" and sparkline_in(keyed_blocks(at, "tile_kpi_revenue_")[0])[0] == 100  # indexed
 
 
 def test_without_share_safe_the_same_scan_finds_the_amounts(seeded_url: str) -> None:

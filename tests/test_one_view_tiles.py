@@ -4,14 +4,18 @@ company's arrangement (pinned first, hidden folded, its own order), against valu
 from __future__ import annotations
 
 import datetime as dt
-import math
+import html
+import json
+import re
 
 import pytest
 
-from components.sparkline import metric_chart_data
+from components.sparkline import sparkline_svg
 from components.tile_bands import tile_rows
 from metrics.catalog import STANDARD_CATALOG, Band, Unit
 from metrics.one_view import (
+    INDEXED_HOVER,
+    PCT_OF_TARGET_HOVER,
     LayoutRefused,
     LayoutRow,
     TileLayout,
@@ -23,6 +27,7 @@ from metrics.one_view import (
     hidden_tiles,
     layout_rows,
     shown_tiles,
+    sparkline_hovers,
     sparkline_scale,
 )
 
@@ -42,17 +47,46 @@ def test_chart_values(values, unit, safe, expected) -> None:
     assert chart_values(values, unit, mask_currency=safe) == expected
 
 
-@pytest.mark.parametrize(("values", "expected"), [
-    ([1.0, None, 3.0], [1.0, "nan", 3.0]),
-    ([None, 5.0, None], None),  # one point draws no line
-    ([], None),
+def _pieces(svg: str) -> list[str]:
+    return re.findall(r'<path d="(M[^"]*)" fill="none"', svg)
+
+
+@pytest.mark.parametrize(("values", "lines"), [
+    ([1.0, None, 3.0], 2),  # a month without a value breaks the line
+    ([1.0, 2.0, None, 4.0, 5.0], 2),
+    ([1.0, 2.0, 3.0], 1),
 ])
-def test_metric_chart_data_marks_gaps(values, expected) -> None:
-    got = metric_chart_data(values)
-    if expected is None:
-        assert got is None
-    else:
-        assert [("nan" if math.isnan(v) else v) for v in got] == expected
+def test_a_sparkline_breaks_at_gaps(values, lines) -> None:
+    svg = sparkline_svg(values, [f"m{i}" for i in range(len(values))])
+    assert len(_pieces(svg)) == lines
+    assert json.loads(html.unescape(re.search(r'data-values="([^"]*)"', svg).group(1))) == values
+
+
+@pytest.mark.parametrize("values", [[None, 5.0, None], [], [7.0]])
+def test_one_point_draws_no_sparkline(values) -> None:
+    assert sparkline_svg(values, ["x"] * len(values)) is None
+
+
+def test_a_sparkline_spans_its_box_low_at_the_bottom_and_flat_in_the_middle() -> None:
+    rising = _pieces(sparkline_svg([10.0, 20.0, 30.0], ["a", "b", "c"]))[0]
+    assert rising == "M0.0,92.0 L50.0,50.0 L100.0,8.0"
+    assert _pieces(sparkline_svg([4.0, 4.0], ["a", "b"]))[0] == "M0.0,50.0 L100.0,50.0"
+
+
+def test_a_sparkline_hover_is_text_never_markup() -> None:
+    svg = sparkline_svg([1.0, 2.0], ["Jan 2026: <b>x</b>", 'Feb 2026: "y" & z'], label='Ad <script>')
+    assert "<b>" not in svg and "&lt;b&gt;x&lt;/b&gt;" in svg and "&quot;y&quot; &amp; z" in svg
+    assert "<script>" not in svg
+
+
+def test_sparkline_hovers_read_as_the_tile_writes_them() -> None:
+    months = [JAN, FEB, MAR]
+    assert sparkline_hovers(months, [1_200_000.0, None, 1_500_000.0], [1_200_000.0, None, 1_500_000.0],
+                            Unit.CURRENCY, "USD") == ["Jan 2026: $1.2M", "Feb 2026: no data", "Mar 2026: $1.5M"]
+    assert sparkline_hovers(months, [200.0, 250.0, 150.0], [100.0, 125.0, 75.0], Unit.CURRENCY, "USD",
+                            rebased_as=INDEXED_HOVER)[1] == f"Feb 2026: 125 {INDEXED_HOVER}"
+    assert sparkline_hovers(months[:1], [90.0], [96.0], Unit.CURRENCY, "USD",
+                            rebased_as=PCT_OF_TARGET_HOVER) == ["Jan 2026: 96% of target"]
 
 
 @pytest.mark.parametrize(("values", "unit", "safe", "expected"), [

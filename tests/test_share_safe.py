@@ -198,6 +198,17 @@ def _chart_texts(spec: str) -> list[str]:
     return found
 
 
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
 def node_texts(node) -> list[str]:  # noqa: ANN001 - an AppTest node
     """Every text a node shows: its value, label, delta, help; table cells; chart hover texts."""
     kind = getattr(node, "type", "")
@@ -205,6 +216,9 @@ def node_texts(node) -> list[str]:  # noqa: ANN001 - an AppTest node
         return _frame_texts(node.value)
     if kind == "plotly_chart":
         return _chart_texts(node.proto.spec)
+    if kind == "vega_lite_chart":  # its titles, and the texts of its rows (hover texts, names)
+        return [*_strings(apptest_helpers.vega_spec(node)),
+                *[v for row in apptest_helpers.vega_rows(node) for v in row.values() if isinstance(v, str)]]
     texts = []
     for attribute in ("value", "label", "body", "delta", "help", "placeholder"):
         try:
@@ -231,8 +245,8 @@ def test_the_collector_sees_metrics_tables_and_chart_hovers(seeded_url: str) -> 
     assert any(m.value in found for m in at.metric if m.value.startswith("$"))
     assert any("Target: $" in t for t in found)  # an agreed currency KPI's target on its card
     assert any(re.search(r"\\\$\d", t) for t in found)  # the summary, as escaped markdown
-    revenue = next(m for m in at.metric if m.label == "Revenue")
-    assert max(revenue.proto.chart_data) > 1_000_000  # its sparkline carries the amounts (share-safe indexes them)
+    plotted = apptest_helpers.sparkline_in(apptest_helpers.keyed_blocks(at, "tile_kpi_revenue_")[0])
+    assert max(v for v in plotted if v is not None) > 1_000_000  # the amounts (share-safe indexes them)
 
 
 @pytest.mark.parametrize("name", [NORTHWIND, BLOOM])
@@ -249,7 +263,7 @@ def test_one_view_in_share_safe_mode_masks_money_and_keeps_changes_and_rag(seede
     assert any(f"Target: {MASK}" in t for t in badges)
     summary = next(m.value for m in at.markdown if m.value.startswith("In "))
     assert MASK in summary and re.search(r"\d\\\.\d%", summary)
-    assert sum("Index (first month = 100)" in c.proto.spec for c in at.get("plotly_chart")) == 1
+    assert sum("Index (first month = 100)" in c.proto.spec for c in at.get("vega_lite_chart")) == 1
 
 
 def test_one_view_from_the_address_present_and_safe(seeded_url: str) -> None:

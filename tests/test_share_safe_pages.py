@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.output_outcome import SCALED_NOTE, in_standard_deviations
 from components.presentation import PRESENT_KEY, SAFE_KEY
-from components.scorecard_view import rebased_trend, trend_figure
+from components.scorecard_view import rebased_trend, trend_rows
 from db.engine import engine_for, session_scope
 from db.scorecard import scorecard_for_month
 from db.workspaces import workspace_by_name
@@ -61,10 +61,11 @@ def test_the_scan_finds_the_amounts_when_share_safe_is_off(seeded_url: str, page
     assert any("arrow_data" in leak for leak in leaks), leaks[:5]
 
 
-def test_the_scan_reads_plotly_numbers_and_text_too(seeded_url: str) -> None:
+def test_the_scan_reads_chart_rows_and_text_too(seeded_url: str) -> None:
     at = open_page(seeded_url, "pages/scorecard.py", NORTHWIND, safe=False)
     leaks = leaks_in_apptest(at, company_amounts(seeded_url, NORTHWIND, OCT))
-    assert any(leak.startswith("plotly_chart.spec.data.y") for leak in leaks), leaks[:5]
+    assert any(leak.startswith("vega_lite_chart.data.data[Actual]") for leak in leaks), leaks[:5]
+    assert any(leak.startswith("vega_lite_chart.data.data[actual_text]") for leak in leaks), leaks[:5]
     assert any(leak.startswith("markdown") and "$" in leak for leak in leaks), leaks[:5]
 
 
@@ -86,17 +87,16 @@ def test_a_money_trend_is_rebased_before_the_chart_is_built(trend, actuals, targ
 
 def test_the_scorecard_chart_carries_percent_of_target_only_in_share_safe_mode() -> None:
     line = _line([(80_000, 100_000), (120_000, 100_000)])
-    safe = json.loads(trend_figure(line, "USD", safe=True).to_json())
-    target, actual = safe["data"]
-    assert (target["y"], actual["y"]) == ([100.0, 100.0], [80.0, 120.0])
-    assert actual["customdata"] == ["80% of target", "120% of target"]
-    shown = json.loads(trend_figure(line, "USD").to_json())
-    assert shown["data"][1]["y"] == [80_000, 120_000] and shown["data"][1]["customdata"] == ["$80K", "$120K"]
+    safe = trend_rows(line, "USD", safe=True)
+    assert [(r["Target"], r["Actual"]) for r in safe] == [(100.0, 80.0), (100.0, 120.0)]
+    assert [r["actual_text"] for r in safe] == ["80% of target", "120% of target"]
+    shown = trend_rows(line, "USD")
+    assert [r["Actual"] for r in shown] == [80_000, 120_000] and [r["actual_text"] for r in shown] == ["$80K", "$120K"]
 
 
 def test_a_rate_keeps_its_own_values_in_share_safe_mode() -> None:
     line = _line([(0.2, 0.25), (0.3, 0.25)], unit=Unit.PERCENT)
-    assert json.loads(trend_figure(line, "USD", safe=True).to_json())["data"][1]["y"] == [0.2, 0.3]
+    assert [r["Actual"] for r in trend_rows(line, "USD", safe=True)] == [0.2, 0.3]
 
 
 def test_the_scorecard_page_charts_money_as_percent_of_target(seeded_url: str) -> None:
@@ -104,11 +104,11 @@ def test_the_scorecard_page_charts_money_as_percent_of_target(seeded_url: str) -
     with session_scope(engine_for(seeded_url)) as session:
         ws = workspace_by_name(session, NORTHWIND).id
         bookings = scorecard_for_month(session, ws, OCT).by_key()["new_bookings"]
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    charts = [apptest_helpers.vega_rows(c) for c in at.get("vega_lite_chart")]
     expected = 100 * bookings.trend[-1].actual / bookings.trend[-1].target
-    chart = next(s for s in specs if s["data"][1]["y"][-1] is not None
-                 and abs(s["data"][1]["y"][-1] - expected) < 1e-6)
-    assert chart["data"][0]["y"] == [100.0] * len(bookings.trend)
+    chart = next(rows for rows in charts if rows[-1]["Actual"] is not None
+                 and abs(rows[-1]["Actual"] - expected) < 1e-6)
+    assert [r["Target"] for r in chart] == [100.0] * len(bookings.trend)
 
 
 @pytest.mark.parametrize(("changes", "expected"), [

@@ -1,4 +1,5 @@
-"""Browser tests: Debian's Chromium driven by Playwright against a real `streamlit run app.py`."""
+"""Browser tests: Debian's Chromium driven by Playwright against a real `streamlit run serve.py` (as the README
+starts it)."""
 
 from __future__ import annotations
 
@@ -65,7 +66,8 @@ StartApp = Callable[..., str]
 
 @pytest.fixture(scope="module")
 def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StartApp]:
-    """Start `streamlit run app.py` on a free port with its own SQLite file; returns the base URL.
+    """Start `streamlit run serve.py` (the app, readied at start-up) on a free port with its own SQLite file;
+    returns the base URL.
 
     The database is seeded with the demo companies on first start, as for a new user. ``options`` are further
     `streamlit run` options; ``port`` a port chosen beforehand (sign-in needs it in its secrets); ``env`` the
@@ -83,7 +85,7 @@ def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StartApp]:
         if "--secrets.files" not in options:
             (folder / "secrets.toml").write_text("")
             options = (*options, "--secrets.files", str(folder / "secrets.toml"))
-        command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        command = [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true",
                    "--server.port", str(port), "--server.address", "127.0.0.1",
                    "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *options]
         log = open(folder / "streamlit.log", "w")  # noqa: SIM115 - closed with the process
@@ -161,6 +163,6 @@ def full_screenshot(page, path: Path, size: dict[str, int] = WIDE) -> None:  # n
     page.mouse.move(700, 5)
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], height + 40)})
-    page.wait_for_timeout(1200)  # plotly redraws on resize
+    page.wait_for_timeout(1200)  # charts redraw on resize
     page.screenshot(path=str(path))
     page.set_viewport_size(size)

@@ -29,7 +29,7 @@ def full_screenshot(page: Page, path) -> None:  # noqa: ANN001 - a Path
     """The whole page: Streamlit scrolls inside its main block, so grow the window to fit it first."""
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": 1600, "height": max(1000, height + 40)})
-    page.wait_for_timeout(1500)  # plotly redraws on resize
+    page.wait_for_timeout(1500)  # charts redraw on resize
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": 1600, "height": 1000})
 
@@ -66,5 +66,5 @@ def test_agree_four_kpis_as_ceo_and_cmo_then_read_the_scorecard(page: Page, app_
     colors = {badges.nth(i).evaluate("e => getComputedStyle(e).backgroundColor") for i in range(4)}
     assert colors <= {rgb(RAG_COLORS[r]) for r in (Rag.GREEN, Rag.AMBER, Rag.RED)}, colors
     assert rgb(RAG_COLORS[Rag.GREEN]) in colors
-    expect(page.locator(".js-plotly-plot")).to_have_count(4)
+    expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(4)
     full_screenshot(page, screenshot_dir / "scorecard_bloom_v2.png")
