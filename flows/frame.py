@@ -33,7 +33,7 @@ from db import service
 from db.access import ROLE_TITLES, SINGLE_USER, Identity, NoAccess, Scope
 from db.engine import engine_for, session_scope
 from db.workspaces import create_company, find_company, unarchive_company
-from flows.rerun import once_per_rerun
+from flows.rerun import forget_reads, once_per_rerun
 from flows.saving import attempt
 from metrics.company import checked_company, tidy_name
 from metrics.logo import Logo
@@ -328,6 +328,7 @@ def explore_demo_companies(identity: Identity) -> None:
         log.exception("seeding the demo companies failed")
         st.error("Sorry, the demo companies could not be created. Try again; if it persists, check the server log.")
         return
+    forget_reads()  # the companies were read before they existed, earlier in this rerun
     demos = [w for w in companies(identity) if w["is_demo"]]
     if demos:
         open_company(demos[0]["id"])
