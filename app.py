@@ -18,11 +18,11 @@ from flows.frame import (
     who_line,
 )
 from flows.portfolio import portfolio_pages
-from flows.rerun import start_rerun
+from flows.rerun import forget_reads
 
 st.set_page_config(page_title="Alignboard", page_icon="📊", layout="wide")  # an emoji is drawn locally
 
-start_rerun()  # this rerun reads the companies and its scope afresh, once
+forget_reads()  # this rerun reads the companies and its scope afresh, once
 bootstrap_database()
 identity = current_identity()  # stops on the sign-in screen until the person has signed in
 

@@ -57,10 +57,10 @@ def line_colors(lines: Sequence[IndexLine]) -> list[str]:
 
 def index_rows(lines: Sequence[IndexLine]) -> list[dict]:
     """The chart's data: one row per line and month, indices to one decimal (the chart carries no amount)."""
-    return [{"metric": name, "group": GROUP_TITLES[line.metric_class], "month": month_label(month), "order": i,
+    return [{"metric": name, "group": GROUP_TITLES[line.metric_class], "month": month_label(month),
              "index": None if value is None else round(value, 1)}
             for line, name in zip(lines, series_names(lines), strict=True)
-            for i, (month, value) in enumerate(zip(line.months, line.index, strict=True))]
+            for month, value in zip(line.months, line.index, strict=True)]
 
 
 def month_axis(lines: Sequence[IndexLine]) -> list[str]:

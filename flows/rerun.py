@@ -13,11 +13,8 @@ MEMO_KEY = "_rerun_reads"
 T = TypeVar("T")
 
 
-def start_rerun() -> None:
-    st.session_state[MEMO_KEY] = {}
-
-
 def forget_reads() -> None:
+    """Start afresh: at the top of every rerun, and after a write."""
     st.session_state[MEMO_KEY] = {}
 
 

@@ -290,10 +290,9 @@ def agreed_trend(points: list[tuple[float | None, float | None]], unit: Unit, *,
     % of target (the months without a target as an index of the first month with a value = 100), so the
     trend keeps its meaning without an amount."""
     actuals = [actual for actual, _ in points]
-    if not rebased(unit, mask_currency):
-        return chart_values(actuals, unit)
-    if any(actual is not None and not target for actual, target in points):
-        return chart_values(actuals, unit, mask_currency=True)
+    meaning = agreed_trend_meaning(points, unit, mask_currency=mask_currency)
+    if meaning != PCT_OF_TARGET_HOVER:
+        return chart_values(actuals, unit, mask_currency=mask_currency)
     return [None if actual is None else round(actual / target * 100, 1) for actual, target in points]
 
 
