@@ -22,8 +22,9 @@ LINE_COLORS = {"green": "#09ab3b", "red": "#ff2b2b", "orange": "#e07b00", "gray"
 TOP, BOTTOM = 8.0, 92.0  # the line's band inside the 0–100 box, so a stroke at the extremes is not cut
 
 
-def _runs(values: Sequence[float | None]) -> list[list[tuple[int, float]]]:
-    """The stretches of consecutive months with a value: each is drawn as one piece of line."""
+def value_runs(values: Sequence[float | None]) -> list[list[tuple[int, float]]]:
+    """The stretches of consecutive months with a value, as (position, value): each is drawn as one piece of
+    line, so a month without a value breaks the line and never joins across."""
     runs: list[list[tuple[int, float]]] = [[]]
     for index, value in enumerate(values):
         if value is None:
@@ -58,7 +59,7 @@ def sparkline_svg(values: Sequence[float | None], hovers: Sequence[str], color: 
     stroke = LINE_COLORS.get(color, LINE_COLORS["gray"])
     x, y = _scaled(values)
     parts = []
-    for run in _runs(values):
+    for run in value_runs(values):
         line = " L".join(f"{x(i)},{y(v)}" for i, v in run)
         if area and len(run) > 1:
             parts.append(f'<path d="M{x(run[0][0])},100 L{line} L{x(run[-1][0])},100 Z" fill="{stroke}" '

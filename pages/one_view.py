@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.agreed_tiles import agreed_card, agreed_row
-from components.charts import index_chart
+from components.index_chart import index_chart
 from components.kpi_card import kpi_card
 from components.period_picker import include_partial_switch, month_picker
 from components.presentation import editing, presenting, share_safe_on

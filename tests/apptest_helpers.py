@@ -119,6 +119,7 @@ def metrics_in(block: Block) -> list[Metric]:
     return list(block.get("metric"))
 
 
+INDEX_CHART_LINES = re.compile(r'<div data-testid="index-chart"[^>]*?data-lines="([^"]*)"')
 SPARKLINE_VALUES = re.compile(r'<svg data-testid="sparkline"[^>]*?data-values="([^"]*)"')
 
 
@@ -129,3 +130,13 @@ def sparkline_in(block: Block) -> list[float | None] | None:
         if isinstance(body, str) and (found := SPARKLINE_VALUES.search(body)):
             return json.loads(html.unescape(found.group(1)))
     return None
+
+
+def index_charts_in(block: Block) -> list[list[dict]]:
+    """The lines of every index chart under ``block`` (metric, group, index per month), as sent in its HTML."""
+    found = []
+    for node in walk(block):
+        body = getattr(node, "value", None) if getattr(node, "type", "") == "markdown" else None
+        if isinstance(body, str):
+            found += [json.loads(html.unescape(m)) for m in INDEX_CHART_LINES.findall(body)]
+    return found

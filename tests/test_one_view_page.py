@@ -18,7 +18,7 @@ from metrics.formatting import format_value
 from metrics.one_view import card_keys
 from metrics.periods import month_label
 from metrics.series import period_value
-from tests.apptest_helpers import block_key, keyed_blocks, metrics_in, open_page, sparkline_in
+from tests.apptest_helpers import block_key, index_charts_in, keyed_blocks, metrics_in, open_page, sparkline_in
 
 PAGE = "pages/one_view.py"
 COMPANIES = ("Northwind Analytics", "Bloom & Brew")
@@ -62,9 +62,8 @@ def test_cards_show_the_database_figures(seeded: dict, name: str, which: str) ->
     assert shown_cards(at) == expected_cards(company, month)
     assert at.selectbox(key="_review_month_widget").value == month
     assert not any(value == "no data" for value in shown_cards(at).values())
-    charts = [chart.proto.spec for chart in at.get("vega_lite_chart")]
-    assert len(charts) == 1 and "Index (first month = 100)" in charts[0]  # sparklines are st.metric's own
-    assert not at.get("plotly_chart")  # no second charting library for the browser to load
+    assert len(index_charts_in(at.main)) == 1  # drawn in the page: no chart library for the browser to load
+    assert not at.get("plotly_chart") and not at.get("vega_lite_chart")
 
 
 @pytest.mark.parametrize("name", COMPANIES)

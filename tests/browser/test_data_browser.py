@@ -13,7 +13,7 @@ from db.queries import monthly_data
 from db.workspaces import workspace_by_name
 from metrics.catalog import Unit
 from metrics.formatting import format_value
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import wait_for_app, wait_until_settled
 
 pytestmark = pytest.mark.browser
 COMPANY = "Bloom & Brew"  # the first company, shown on opening; reports in euros
@@ -67,6 +67,7 @@ def test_upload_map_dry_run_import_and_see_the_one_view_change(page: Page, app: 
     wait_for_app(page)
     page.get_by_role("textbox", name="Imported by").fill("Dana")
     page.get_by_role("textbox", name="Imported by").press("Enter")
+    wait_until_settled(page)  # the name's rerun first: a file dropped mid-rerun can be dropped with it
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(file))
     expect(page.get_by_text("Read as CSV, UTF-8, semicolon-separated, header on row 1 · 1 row.")).to_be_visible(
         timeout=30_000)
@@ -118,6 +119,7 @@ def test_a_preview_never_follows_you_to_another_company(page: Page, app: tuple[s
     wait_for_app(page)
     page.get_by_role("textbox", name="Imported by").fill("Dana")
     page.get_by_role("textbox", name="Imported by").press("Enter")
+    wait_until_settled(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(file))
     page.get_by_role("button", name="Preview (dry run)").click()
     expect(page.get_by_text("Dry run passed: nothing written yet.")).to_be_visible(timeout=30_000)

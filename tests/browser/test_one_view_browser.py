@@ -61,9 +61,8 @@ def test_the_month_reads_from_the_first_screen(page: Page, app_url: str, screens
     agreed = page.locator(".st-key-agreed_kpis [data-testid='stMetric']")
     expect(agreed.first).to_be_visible()
     assert 3 <= agreed.count() <= 7
-    chart = page.locator(".st-key-index_chart_block [data-testid='stVegaLiteChart']")
+    chart = page.locator(".st-key-index_chart_block [data-testid='index-chart']")
     expect(chart).to_have_count(1)
-    page.wait_for_timeout(500)  # the chart settles its height once drawn
     # The brief, the signed KPIs and the index chart all end within the first 900 px.
     assert bottom(page.get_by_text("The month in brief")) < SCREEN["height"]
     assert bottom(page.locator(".st-key-agreed_kpis")) < SCREEN["height"]
