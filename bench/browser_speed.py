@@ -3,9 +3,10 @@
     python -m bench.browser_speed              # 5 first views, 7 warm switches each way
     python -m bench.browser_speed --runs 3     # quicker
 
-Three apps are started with ``streamlit run`` on free ports: Alignboard (``serve.py``, as the README starts it) on
-a SQLite file seeded beforehand with the demo companies, a two-page ``st.navigation`` hello-world and a one-page
-app with one ``st.metric`` (both written to a temporary folder).
+Four apps are started with ``streamlit run`` on free ports: Alignboard (``serve.py``, as the README starts it) on
+a SQLite file seeded beforehand with the demo companies, a two-page ``st.navigation`` hello-world, a one-page
+app with one ``st.metric``, and Streamlit's own frame around one metric (the page list, a sidebar select box and
+two toggles, as Alignboard's first screen has them; all written to a temporary folder).
 Two things are timed, as a person meets them, at 1440×900:
 
 * first view: a freshly started server, the first ``goto`` until the first tile (``st.metric``) is visible;
@@ -67,6 +68,24 @@ IDLE = """(marker) => {
     && !document.querySelector('[data-testid="stStatusWidget"]')
     && !document.querySelector('[data-stale="true"]');
 }"""
+# Streamlit's own frame as Alignboard's first screen has it: ten pages in three sections with icons, a select
+# box in the sidebar (the company), two toggles, then one metric. What the frame costs before any figure.
+HELLO_FRAME = '''
+import streamlit as st
+
+def page():
+    st.metric("Revenue", "$1.2M", "+3.2%", border=True)
+
+SECTIONS = {"Monthly review": ["One view", "Scorecard", "Agreement", "Output vs outcome", "Review", "Board pack"],
+            "Data": ["Data"], "Settings": ["Members", "History", "Companies"]}
+pages = {section: [st.Page(page, title=title, url_path=title.lower().replace(" ", "_"), icon=":material/dashboard:",
+                           default=title == "One view") for title in titles] for section, titles in SECTIONS.items()}
+current = st.navigation(pages)
+st.sidebar.selectbox("Client company", ["Bloom & Brew", "Northwind Analytics"])
+st.sidebar.toggle("Presentation mode", help="Larger type, no sidebar.")
+st.sidebar.toggle("Share-safe", help="No amounts of money.")
+current.run()
+'''
 FIRST_METRIC = "[data-testid='stMetric']"
 SETTLE_S = 1.0
 
@@ -180,16 +199,18 @@ def warm_switches(browser, app: App, runs: int, log: Path,  # noqa: ANN001 - a P
     return times
 
 
-def apps(folder: Path) -> tuple[App, App, App]:
+def apps(folder: Path) -> tuple[App, App, App, App]:
     (folder / "hello_navigation.py").write_text(HELLO_NAVIGATION)
     (folder / "hello_metric.py").write_text(HELLO_METRIC)
+    (folder / "hello_frame.py").write_text(HELLO_FRAME)
     env = {"ALIGNBOARD_DATABASE_URL": seeded_database(folder), "ALIGNBOARD_SEED_SAMPLE_DATA": "false"}
     alignboard = App("Alignboard", ROOT / "serve.py", env,
                      (("One view of reality", "The month in brief"), ("Scorecard", "Agreement v")))
     navigation = App("hello st.navigation", folder / "hello_navigation.py", {},
                      (("First page", "Hello, world."), ("Second page", "Hello again.")))
     metric = App("hello st.metric", folder / "hello_metric.py", {}, (("", ""), ("", "")))
-    return alignboard, navigation, metric
+    frame = App("hello frame", folder / "hello_frame.py", {}, (("", ""), ("", "")))
+    return alignboard, navigation, metric, frame
 
 
 def median(values: list[float]) -> float:
@@ -202,6 +223,7 @@ def report(first: dict[str, list[float]], switches: dict[str, dict[str, list[flo
         [t for ts in switches["hello st.navigation"].values() for t in ts])
     rows = [("first view: Alignboard One View", median(first["Alignboard"]), hello_first, 1.5),
             ("first view: hello st.metric", hello_first, hello_first, None),
+            ("first view: hello frame + st.metric", median(first["hello frame"]), hello_first, None),
             *[(f"switch to {link}", median(ts), hello_switch, 3.0 if link == "One view of reality" else None)
               for link, ts in switches["Alignboard"].items()],
             ("switch: hello st.navigation", hello_switch, hello_switch, None)]
@@ -213,7 +235,8 @@ def report(first: dict[str, list[float]], switches: dict[str, dict[str, list[flo
         verdict = "" if goal is None else ("yes" if ratio <= goal else "NO")
         goal_text = "" if goal is None else f"≤ {goal:g}×"
         lines.append(f"{name:<38}{value:>10.3f}{ratio:>10.2f}{goal_text:>8}  {verdict}")
-    lines.append("first view: fresh server, first goto until the first tile (st.metric) is visible; switch: a "
+    lines.append("first view: fresh server, first goto until the first tile (st.metric) is visible; hello frame: "
+                 "ten pages in st.navigation, a sidebar select box and two toggles, then the metric; switch: a "
                  "click in the sidebar until the page's content shows and the status widget is idle, "
                  f"{settle:g} s after the previous page finished.")
     return "\n".join(lines)
@@ -229,13 +252,13 @@ def main(argv: list[str] | None = None) -> str:
     with tempfile.TemporaryDirectory(prefix="alignboard-speed-") as temp, sync_playwright() as playwright:
         folder = Path(temp)
         log = folder / "streamlit.log"
-        alignboard, navigation, metric = apps(folder)
+        alignboard, navigation, metric, frame = apps(folder)
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                              args=["--no-sandbox", "--disable-gpu"])
         try:
-            first: dict[str, list[float]] = {alignboard.name: [], metric.name: []}
-            for _ in range(runs):  # interleaved, so a busy moment of the machine falls on both
-                for app in (metric, alignboard):
+            first: dict[str, list[float]] = {alignboard.name: [], metric.name: [], frame.name: []}
+            for _ in range(runs):  # interleaved, so a busy moment of the machine falls on each
+                for app in (metric, frame, alignboard):
                     first[app.name].append(first_view(browser, app, log))
             switches = {app.name: warm_switches(browser, app, runs + 2, log, settle)
                         for app in (navigation, alignboard)}
