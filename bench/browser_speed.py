@@ -139,7 +139,8 @@ class App:
     name: str
     script: Path
     env: dict[str, str]
-    pages: tuple[tuple[str, str], tuple[str, str]]  # (sidebar link text, text its page shows)
+    # (sidebar link text, text only that page shows: a marker the page left behind would pass at once)
+    pages: tuple[tuple[str, str], tuple[str, str]]
 
 
 def seeded_database(folder: Path) -> str:
@@ -205,7 +206,7 @@ def apps(folder: Path) -> tuple[App, App, App, App]:
     (folder / "hello_frame.py").write_text(HELLO_FRAME)
     env = {"ALIGNBOARD_DATABASE_URL": seeded_database(folder), "ALIGNBOARD_SEED_SAMPLE_DATA": "false"}
     alignboard = App("Alignboard", ROOT / "serve.py", env,
-                     (("One view of reality", "The month in brief"), ("Scorecard", "Agreement v")))
+                     (("One view of reality", "The month in brief"), ("Scorecard", "Scorecard · ")))
     navigation = App("hello st.navigation", folder / "hello_navigation.py", {},
                      (("First page", "Hello, world."), ("Second page", "Hello again.")))
     metric = App("hello st.metric", folder / "hello_metric.py", {}, (("", ""), ("", "")))
