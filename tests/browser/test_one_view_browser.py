@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from components.tile_bands import COLUMN_WIDTHS
-from tests.browser.conftest import full_screenshot, wait_for_app
+from tests.browser.conftest import full_screenshot, wait_for_app, wait_until_settled
 
 pytestmark = pytest.mark.browser
 SCREEN = {"width": 1440, "height": 900}
@@ -136,8 +136,11 @@ def test_a_company_pins_and_hides_tiles_and_keeps_them_after_a_reload(page: Page
     expect(page.get_by_text(f"Hidden: {hidden}")).to_be_visible()
     full_screenshot(page, screenshot_dir / "one_view_arranged.png")
 
+    wait_until_settled(page)  # after the screenshot's resize: a click while the page redraws can be lost
     page.get_by_test_id("stExpander").get_by_text("Arrange tiles").click()
-    page.get_by_role("button", name="Standard arrangement").click()
+    standard_button = page.get_by_role("button", name="Standard arrangement")
+    expect(standard_button).to_be_visible()
+    standard_button.click()
     wait_for_app(page)
     expect(band_tiles(page)).to_have_count(BAND_TILES, timeout=15_000)
     assert tile_labels(page, "pnl") == standard
