@@ -6,17 +6,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from db.engine import engine_for, session_scope
 from db.queries import monthly_data
+from db.scorecard_models import KpiCommentaryRow
 from db.workspaces import workspace_by_name
 from metrics.catalog import Unit
 from metrics.formatting import format_value
-from tests.browser.conftest import ROOT, StartApp, wait_for_app
+from tests.browser.conftest import ROOT, StartApp, wait_for_app, wait_until_settled
 from tests.conftest import _reset_postgres
 
 pytestmark = pytest.mark.browser
@@ -41,6 +44,20 @@ def restate_from_the_command_line(url: str, month: str, folder: Path) -> None:
                            "--by", "Finance"], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "ALIGNBOARD_DATABASE_URL": url}, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def wait_until_saved(url: str, text: str, timeout: float = 30) -> None:
+    """Wait until the company's KPI commentary holds ``text`` in the database."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with session_scope(engine_for(url)) as session:
+            workspace_id = workspace_by_name(session, COMPANY).id
+            saved = session.scalars(select(KpiCommentaryRow.text).where(
+                KpiCommentaryRow.workspace_id == workspace_id)).all()
+        if text in saved:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} was not saved within {timeout:.0f} s")
 
 
 def brief(page: Page) -> str:
@@ -92,12 +109,13 @@ def test_two_app_servers_on_one_postgresql_stay_consistent(browser, start_app: S
 
     # a write through the first server shows on the second
     one.get_by_test_id("stSidebarNav").get_by_text("Scorecard").click()
-    wait_for_app(one)
+    wait_until_settled(one)  # typed into a page still drawing, the text is drawn over and never sent
     note = "Restated by finance on the first server"
     box = one.get_by_role("textbox", name="What we are doing to improve it").first
     box.fill(note)
+    expect(box).to_have_value(note)
     one.get_by_role("button", name="Save").first.click()
-    wait_for_app(one)
+    wait_until_saved(postgres_url, note)  # committed through the first server before the second reads
     two.get_by_test_id("stSidebarNav").get_by_text("Scorecard").click()
     wait_for_app(two)
     expect(two.get_by_role("textbox", name="What we are doing to improve it").first).to_have_value(note,
