@@ -1,7 +1,7 @@
 """Outputs against outcomes on one index scale, drawn as inline SVG and HTML: part of the page itself.
 
 A chart widget makes the browser fetch and start a charting library before the first screen is complete (on a
-freshly opened One View that is about half a second); this chart is a few kilobytes of markup, drawn with the
+freshly opened One View that was about 0.4 s); this chart is a few kilobytes of markup, drawn with the
 page. Lines stretch with the column while the text (scale, months, legend) stays HTML at its own size; outputs
 are dashed, outcomes solid, a dotted rule marks 100. Hovering a month lists every line's index that month.
 The chart carries indices only, never an amount, so it is the same in share-safe mode. ``data-lines`` keeps
